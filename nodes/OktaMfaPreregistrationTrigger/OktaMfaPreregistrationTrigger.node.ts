@@ -1,0 +1,76 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { toCardItem } from './cardFields';
+import { answerVerification, readDelivery } from './delivery';
+import type { DeliveryVerdict } from './delivery';
+import { hookIsInPlace, registerHook, removeHook } from './hookLifecycle';
+import type { HookRegistration } from './hookLifecycle';
+import { seenEventsFor } from './seenEvents';
+
+export class OktaMfaPreregistrationTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Okta MFA Preregistration Trigger',
+		name: 'oktaMfaPreregistrationTrigger',
+		icon: { light: 'file:okta.svg', dark: 'file:okta.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: 'MFA Preregistration Initiated',
+		description:
+			'Starts the workflow when an Okta admin preregisters a YubiKey for a user (event system.mfa.preregister.initiate)',
+		defaults: { name: 'Okta MFA Preregistration Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'oktaEventHookApi', required: true }],
+		webhooks: [
+			// Okta verifies the URL with a GET before it sends events by POST to the same path.
+			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
+		properties: [
+			{
+				displayName:
+					'Publishing this workflow registers an Okta event hook for "MFA Preregistration Initiated" and verifies it; unpublishing removes it. Okta only calls public HTTPS URLs: set N8N_WEBHOOK_URL if n8n runs behind a proxy.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			checkExists: hookIsInPlace,
+			create: registerHook,
+			delete: removeHook,
+		} satisfies Record<string, (this: IHookFunctions) => Promise<boolean>>,
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const headers = this.getHeaderData();
+		let verdict: DeliveryVerdict;
+		if (this.getWebhookName() === 'setup') {
+			verdict = answerVerification(headers);
+		} else {
+			const { hookId, secret } = this.getWorkflowStaticData('node') as HookRegistration;
+			const registrationKey = `${this.getNodeWebhookUrl('default')} ${hookId}`;
+			verdict = readDelivery({ headers, body: this.getBodyData(), secret, seen: seenEventsFor(registrationKey) });
+		}
+
+		const response = this.getResponseObject();
+		if ('body' in verdict) {
+			response.status(verdict.status).json(verdict.body);
+			return { noWebhookResponse: true };
+		}
+		// Okta wants 200 with an empty body within 3 s; the workflow runs after the answer.
+		response.status(200).end();
+		if (verdict.events.length === 0) return { noWebhookResponse: true };
+		return { noWebhookResponse: true, workflowData: [verdict.events.map((source) => ({ json: toCardItem(source) }))] };
+	}
+}

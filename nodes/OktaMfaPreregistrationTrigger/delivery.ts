@@ -1,0 +1,126 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { CardSource } from './cardFields';
+import { MFA_PREREGISTRATION_EVENT } from './oktaTypes';
+import type { DeliveryEnvelope, LogEvent } from './oktaTypes';
+import type { SeenEvents } from './seenEvents';
+
+/** What to answer Okta, and the events to emit when the delivery is accepted. */
+export type DeliveryVerdict =
+	| { status: 200; body: { verification: string } }
+	| { status: 400 | 401; body: { error: string } }
+	| { status: 200; events: CardSource[] };
+
+export const CHALLENGE_HEADER = 'x-okta-verification-challenge';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+function headerValue(headers: Headers, name: string): string | undefined {
+	const value = headers[name];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/** Okta's one-time verification GET: echo the challenge back as JSON. */
+export function answerVerification(headers: Headers): DeliveryVerdict {
+	const challenge = headerValue(headers, CHALLENGE_HEADER);
+	if (!challenge) {
+		return {
+			status: 400,
+			body: {
+				error: `This URL receives Okta event hook calls. Okta verifies it with a GET carrying the ${CHALLENGE_HEADER} header; other GET requests are not accepted.`,
+			},
+		};
+	}
+	return { status: 200, body: { verification: challenge } };
+}
+
+/** Constant-time comparison; hashing first makes the lengths equal, so length leaks nothing either. */
+export function secretMatches(received: string | undefined, secret: string | undefined): boolean {
+	if (!received || !secret) return false;
+	const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+	return timingSafeEqual(digest(received), digest(secret));
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+	return value !== null && typeof value === 'object' && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: undefined;
+}
+
+/** n8n parses JSON bodies; a body sent with another content type may still arrive as text. */
+function parseBody(body: unknown): unknown {
+	const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : undefined;
+	if (text === undefined) return body;
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+function readEnvelope(body: unknown): DeliveryEnvelope | undefined {
+	const envelope = asObject(parseBody(body));
+	const data = asObject(envelope?.data);
+	if (!envelope || !data || !Array.isArray(data.events)) return undefined;
+	const text = (field: string) => (typeof envelope[field] === 'string' ? (envelope[field] as string) : undefined);
+	return {
+		eventType: text('eventType'),
+		eventId: text('eventId'),
+		eventTime: text('eventTime'),
+		source: text('source'),
+		data: { events: data.events },
+	};
+}
+
+/** The delivery's headers as the item shows them: lower-case keys, never the secret. */
+export function visibleHeaders(headers: Headers): IDataObject {
+	const visible: IDataObject = {};
+	for (const [name, value] of Object.entries(headers)) {
+		const key = name.toLowerCase();
+		if (key === 'authorization' || value === undefined) continue;
+		visible[key] = value;
+	}
+	return visible;
+}
+
+function publishedTime(event: LogEvent): number {
+	const time = Date.parse(String(event.published ?? ''));
+	return Number.isNaN(time) ? Number.POSITIVE_INFINITY : time;
+}
+
+/**
+ * Okta's event POST: authenticate it, check its shape, keep the MFA preregistration events this
+ * registration has not emitted yet, oldest first.
+ */
+export function readDelivery(input: {
+	headers: Headers;
+	body: unknown;
+	secret: string | undefined;
+	seen: SeenEvents;
+}): DeliveryVerdict {
+	if (!secretMatches(headerValue(input.headers, 'authorization'), input.secret)) {
+		return { status: 401, body: { error: 'Unauthorized: the Authorization header does not match this event hook.' } };
+	}
+	const envelope = readEnvelope(input.body);
+	if (!envelope) {
+		return { status: 400, body: { error: 'Bad request: expected an Okta event hook delivery with a data.events array.' } };
+	}
+	const headers = visibleHeaders(input.headers);
+	const fresh: LogEvent[] = [];
+	const inThisDelivery = new Set<string>();
+	for (const candidate of envelope.data.events) {
+		const event = asObject(candidate) as LogEvent | undefined;
+		if (!event || event.eventType !== MFA_PREREGISTRATION_EVENT) continue;
+		const uuid = typeof event.uuid === 'string' ? event.uuid : undefined;
+		if (uuid !== undefined) {
+			if (input.seen.has(uuid) || inThisDelivery.has(uuid)) continue;
+			inThisDelivery.add(uuid);
+		}
+		fresh.push(event);
+	}
+	for (const uuid of inThisDelivery) input.seen.add(uuid);
+	// Okta may deliver out of order; Array.prototype.sort is stable for equal times.
+	fresh.sort((a, b) => publishedTime(a) - publishedTime(b));
+	return { status: 200, events: fresh.map((event) => ({ event, envelope, headers })) };
+}

@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { NodeOperationError } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+
+import {
+	createEventHook,
+	deactivateAndDeleteEventHook,
+	getEventHook,
+	listEventHooks,
+	verifyEventHook,
+} from '../okta/eventHooks';
+import type { OktaEventHook } from '../okta/eventHooks';
+import { MFA_PREREGISTRATION_EVENT } from './oktaTypes';
+
+/** What the node keeps in its static data about its Okta hook. The secret never leaves it but to Okta. */
+export interface HookRegistration {
+	hookId?: string;
+	secret?: string;
+}
+
+function registration(context: IHookFunctions): HookRegistration & IDataObject {
+	return context.getWorkflowStaticData('node') as HookRegistration & IDataObject;
+}
+
+function forget(context: IHookFunctions): void {
+	const data = registration(context);
+	delete data.hookId;
+	delete data.secret;
+}
+
+function webhookUrl(context: IHookFunctions): string {
+	return context.getNodeWebhookUrl('default') ?? '';
+}
+
+/**
+ * A tag in the hook's name that says which n8n node owns it, so a hook whose URL changed (or whose
+ * id n8n lost) is still recognised. Test ("Listen for test event") and production hooks differ.
+ */
+function ownerTag(context: IHookFunctions): string {
+	const test = context.getMode() === 'manual' ? ' test' : '';
+	return `[n8n ${context.getNode().webhookId ?? context.getNode().id}${test}]`;
+}
+
+function hookName(context: IHookFunctions): string {
+	const workflow = context.getWorkflow();
+	const workflowName = (workflow.name ?? 'workflow').slice(0, 120);
+	return `n8n: ${workflowName} (workflow ${workflow.id}) ${ownerTag(context)}`;
+}
+
+function isOurs(context: IHookFunctions, hook: OktaEventHook): boolean {
+	return hook.channel?.config?.uri === webhookUrl(context) || (hook.name ?? '').endsWith(ownerTag(context));
+}
+
+/** Only an ACTIVE and VERIFIED hook on our URL, subscribed to the event, receives what we need. */
+function isHealthy(context: IHookFunctions, hook: OktaEventHook): boolean {
+	return (
+		hook.status === 'ACTIVE' &&
+		hook.verificationStatus === 'VERIFIED' &&
+		hook.channel?.config?.uri === webhookUrl(context) &&
+		(hook.events?.items ?? []).includes(MFA_PREREGISTRATION_EVENT)
+	);
+}
+
+function assertHttps(context: IHookFunctions, url: string): void {
+	if (/^https:\/\//i.test(url)) return;
+	throw new NodeOperationError(context.getNode(), `Okta only sends events to https:// URLs, and this webhook URL is ${url || 'unknown'}`, {
+		description:
+			'Set the N8N_WEBHOOK_URL environment variable to the public HTTPS address of your n8n (for example https://n8n.example.com/) and restart n8n, then publish the workflow again.',
+	});
+}
+
+/** checkExists: true only when the hook n8n knows about is still in place and able to deliver. */
+export async function hookIsInPlace(this: IHookFunctions): Promise<boolean> {
+	const { hookId, secret } = registration(this);
+	if (!hookId || !secret) return false;
+	const hook = await getEventHook.call(this, hookId);
+	if (!hook) {
+		forget(this);
+		return false;
+	}
+	// Anything else (deactivated, unverified, moved URL) is repaired by create(), which replaces it.
+	return isHealthy(this, hook);
+}
+
+/** create: one verified hook for this webhook URL, replacing any earlier one; none left behind on failure. */
+export async function registerHook(this: IHookFunctions): Promise<boolean> {
+	const uri = webhookUrl(this);
+	assertHttps(this, uri);
+
+	for (const stale of (await listEventHooks.call(this)).filter((hook) => isOurs(this, hook))) {
+		await deactivateAndDeleteEventHook.call(this, stale.id);
+	}
+	forget(this);
+
+	// 256 bits from the CSPRNG; Okta never returns it, so this static data is its only copy.
+	const secret = randomBytes(32).toString('base64url');
+	const hook = await createEventHook.call(this, {
+		name: hookName(this),
+		events: { type: 'EVENT_TYPE', items: [MFA_PREREGISTRATION_EVENT] },
+		channel: {
+			type: 'HTTP',
+			version: '1.0.0',
+			config: { uri, headers: [], authScheme: { type: 'HEADER', key: 'Authorization', value: secret } },
+		},
+	});
+	const verificationError = await verifyEventHook.call(this, hook.id).then(
+		() => undefined,
+		(error: NodeApiError) => error,
+	);
+	if (verificationError) {
+		await removeAfterFailure(this, hook.id, verificationError);
+		throw verificationError;
+	}
+	Object.assign(registration(this), { hookId: hook.id, secret } satisfies HookRegistration);
+	return true;
+}
+
+/** A hook that could not be verified must not stay behind; if even that fails, say which hook to delete. */
+async function removeAfterFailure(context: IHookFunctions, hookId: string, error: { description?: string | null }): Promise<void> {
+	try {
+		await deactivateAndDeleteEventHook.call(context, hookId);
+	} catch (cleanupError) {
+		error.description = `${error.description ?? ''} The unverified event hook ${hookId} could not be removed (${(cleanupError as Error).message}): delete it in the Okta Admin Console under Workflow > Event Hooks.`.trim();
+	}
+}
+
+/** delete: deactivate, then delete; already gone counts as done; other failures are reported. */
+export async function removeHook(this: IHookFunctions): Promise<boolean> {
+	const { hookId } = registration(this);
+	const ids = hookId
+		? [hookId]
+		: (await listEventHooks.call(this)).filter((hook) => isOurs(this, hook)).map((hook) => hook.id);
+	for (const id of ids) await deactivateAndDeleteEventHook.call(this, id);
+	forget(this);
+	return true;
+}

@@ -1,0 +1,82 @@
+import { NodeApiError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+/** Okta's error body (OpenAPI schema `Error`). Only `errorCode` is stable; summaries may change. */
+export interface OktaErrorBody {
+	errorCode?: string;
+	errorSummary?: string;
+	errorLink?: string;
+	errorId?: string;
+	errorCauses?: Array<{ errorSummary?: string }>;
+}
+
+/** What the user should do, by HTTP status and Okta error code: Okta's own words come first. */
+function adviceFor(status: number, body: OktaErrorBody, causes: string[]): string {
+	const causeText = causes.join(' ').toLowerCase();
+	if (status === 401 || body.errorCode === 'E0000011') {
+		return 'Okta rejected the API token. Create a new token in Okta (Security > API > Tokens) and update the Okta Event Hook API credential.';
+	}
+	if (status === 403 || body.errorCode === 'E0000006') {
+		return "The token's owner may not manage event hooks. Use a token created by a super administrator, or by an admin whose custom role includes the event hook permissions (okta.eventHooks.manage and okta.eventHooks.read).";
+	}
+	if (status === 429 || body.errorCode === 'E0000047') {
+		return "Okta's rate limit for event hooks was reached and did not reset in time. Wait a minute, then publish the workflow again.";
+	}
+	if (/verif/.test(causeText)) {
+		return 'Okta could not verify the webhook: it must reach n8n at the webhook URL over public HTTPS with a certificate it trusts, and get an answer within 3 seconds. Check N8N_WEBHOOK_URL, your reverse proxy and firewall.';
+	}
+	if (/limit|maximum|25/.test(causeText)) {
+		return 'Your Okta org has reached its limit of 25 event hooks. Delete event hooks you no longer use (Workflow > Event Hooks in the Okta Admin Console), then publish again.';
+	}
+	if (/https|uri|url/.test(causeText)) {
+		return 'Okta only sends events to public https:// URLs. Set N8N_WEBHOOK_URL to the public HTTPS address of your n8n and restart it.';
+	}
+	if (status >= 500) {
+		return 'Okta had an internal problem. Try again in a few minutes; if it persists, quote the Okta error ID to Okta support.';
+	}
+	return 'Check the Okta org URL in the credential and the details below.';
+}
+
+/** Turns an Okta error response into a NodeApiError that carries Okta's words and what to do. */
+export function oktaApiError(node: INode, operation: string, status: number, responseBody: unknown): NodeApiError {
+	const body: OktaErrorBody =
+		responseBody !== null && typeof responseBody === 'object' ? (responseBody as OktaErrorBody) : {};
+	const causes = (Array.isArray(body.errorCauses) ? body.errorCauses : [])
+		.map((cause) => cause?.errorSummary)
+		.filter((summary): summary is string => typeof summary === 'string' && summary.length > 0);
+	const summary = body.errorSummary ?? `HTTP ${status}`;
+	const okta = [summary, ...causes].join(' — ');
+	const reference = [
+		body.errorCode ? `Okta error ${body.errorCode}` : undefined,
+		`HTTP ${status}`,
+		body.errorId ? `error ID ${body.errorId}` : undefined,
+	]
+		.filter(Boolean)
+		.join(', ');
+	return new NodeApiError(node, { ...body, httpCode: String(status) } as JsonObject, {
+		message: `Okta refused to ${operation}: ${okta}`,
+		description: `${adviceFor(status, body, causes)} (${reference})`,
+		httpCode: String(status),
+	});
+}
+
+/** A request that got no HTTP answer at all (refused, reset, timed out, bad certificate). */
+export function oktaUnreachableError(node: INode, operation: string, orgUrl: string, cause: unknown): NodeApiError {
+	const reason = networkErrorCode(cause) ?? (cause instanceof Error ? cause.message : 'no answer');
+	// Only the reason is kept: the original error holds the request, whose body may carry the delivery secret.
+	return new NodeApiError(node, { message: reason } as JsonObject, {
+		message: `Could not reach Okta at ${orgUrl} to ${operation} (${reason})`,
+		description:
+			'Check the Okta org URL in the credential (for example https://acme.okta.com), that n8n can reach it, and that its certificate is trusted.',
+	});
+}
+
+/** The system error code (ECONNREFUSED, ETIMEDOUT, …) somewhere in n8n's wrapped error chain. */
+function networkErrorCode(error: unknown): string | undefined {
+	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 4; depth++) {
+		if (typeof current.code === 'string' && /^E[A-Z_]+$|^ERR_/.test(current.code)) return current.code;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
