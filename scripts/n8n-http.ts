@@ -182,11 +182,11 @@ export class N8nHttp {
 	}
 
 	async publishWorkflow(id: string) {
-		return await this.api<any>('POST', `/workflows/${id}/activate`);
+		return await this.api<any>('POST', `/workflows/${id}/publish`, {});
 	}
 
 	async unpublishWorkflow(id: string) {
-		return await this.api<any>('POST', `/workflows/${id}/deactivate`);
+		return await this.api<any>('POST', `/workflows/${id}/unpublish`, {});
 	}
 
 	async deleteWorkflow(id: string) {

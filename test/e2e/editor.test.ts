@@ -1,0 +1,89 @@
+/**
+ * The trigger in n8n's editor, driven by a real browser (playwright-core + Debian's Chromium):
+ * log in, new workflow, search "Okta" in the node panel, add the trigger, its settings and the
+ * credential form. Screenshots go to docs/screenshots/ (committed: they document the node).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEFAULT_OWNER } from '../../scripts/n8n-http';
+import { REPO_ROOT } from '../../scripts/n8n-runtime';
+import { startStack, type Stack } from './harness';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+
+const describeIfChromium = fs.existsSync(CHROMIUM) ? describe : describe.skip;
+
+async function shot(name: string) {
+	fs.mkdirSync(SHOTS, { recursive: true });
+	await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+describeIfChromium('the trigger in the n8n editor', () => {
+	beforeAll(async () => {
+		stack = await startStack({}, 'editor');
+		browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			headless: true,
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				`--user-data-dir=${fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-'))}`,
+			],
+		});
+		const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1440, height: 900 } });
+		page = await context.newPage();
+		page.setDefaultTimeout(30000);
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await stack?.close();
+	});
+
+	test('log in', async () => {
+		await page.goto(`${stack.n8n.baseUrl}/signin`);
+		await page.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(DEFAULT_OWNER.email);
+		await page.locator('input[type="password"]').first().fill(DEFAULT_OWNER.password);
+		await shot('01-signin');
+		await page.locator('[data-test-id="form-submit-button"], button[type="submit"]').first().click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 60000 });
+	});
+
+	test('search "Okta" in the node panel and add the trigger', async () => {
+		await page.goto(`${stack.n8n.baseUrl}/workflow/new`);
+		const addFirst = page.locator('[data-test-id="canvas-add-button"], [data-test-id="canvas-plus-button"]').first();
+		await addFirst.click();
+		const search = page.locator('[data-test-id="node-creator-search-bar"] input, [data-test-id="node-creator-search-bar"]').first();
+		await search.fill('Okta');
+		await page.waitForTimeout(1000);
+		await shot('02-node-panel-search-okta');
+		const item = page.locator('[data-test-id="node-creator-node-item"]', { hasText: /Okta MFA Preregistration/i }).first();
+		await item.click();
+		// A trigger with a single event opens its settings (the node details view) directly.
+		await page.locator('[data-test-id="ndv"], .ndv-wrapper, [data-test-id="node-parameters"]').first().waitFor();
+		await page.waitForTimeout(1000);
+		await shot('03-trigger-settings');
+	});
+
+	test('the credential form', async () => {
+		const select = page.locator('[data-test-id="node-credentials-select"]').first();
+		await select.click();
+		const create = page.getByText(/Create new credential/i).first();
+		await create.click();
+		await page.locator('[data-test-id="editCredential-modal"], [data-test-id="credential-edit-dialog"]').first().waitFor();
+		await page.waitForTimeout(1000);
+		await shot('04-credential-form');
+	});
+});
