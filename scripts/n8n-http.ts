@@ -117,9 +117,14 @@ export class N8nHttp {
 	}
 
 	async restRaw<T = any>(method: string, path: string, body?: unknown, expect = [200]) {
+		return await this.checked<T>(method, `/rest${path}`, { headers: this.sessionHeaders(), body }, expect);
+	}
+
+	/** Headers of the logged-in editor session (auth cookie and browser id). */
+	sessionHeaders(): Record<string, string> {
 		const headers: Record<string, string> = { 'browser-id': this.browserId };
 		if (this.cookie) headers.cookie = this.cookie;
-		return await this.checked<T>(method, `/rest${path}`, { headers, body }, expect);
+		return headers;
 	}
 
 	/** Public API (`/api/v1/...`) with the API key. */

@@ -14,7 +14,7 @@ export const OKTA_EVENT = 'system.mfa.preregister.initiate';
  * from N8N_CUSTOM_EXTENSIONS). Read from the same node-type list the editor downloads.
  */
 export async function findTriggerType(http: N8nHttp): Promise<{ name: string; version: number; description: any }> {
-	const res = await http.request<any[]>('GET', '/types/nodes.json');
+	const res = await http.request<any[]>('GET', '/types/nodes.json', { headers: http.sessionHeaders() });
 	if (res.status !== 200 || !Array.isArray(res.json)) throw new Error(`GET /types/nodes.json -> ${res.status}`);
 	const found = res.json.filter((t) => typeof t.name === 'string' && t.name.endsWith(`.${TRIGGER_NAME}`));
 	if (found.length === 0) {
