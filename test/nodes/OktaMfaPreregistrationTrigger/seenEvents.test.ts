@@ -1,0 +1,26 @@
+import { SeenEvents, seenEventsFor } from '../../../nodes/OktaMfaPreregistrationTrigger/seenEvents';
+
+describe('the duplicate filter', () => {
+	it('remembers what it saw', () => {
+		const seen = new SeenEvents(3);
+		seen.add('a');
+		expect(seen.has('a')).toBe(true);
+		expect(seen.has('b')).toBe(false);
+	});
+
+	it('stays within its capacity, forgetting the oldest first', () => {
+		const seen = new SeenEvents(3);
+		for (const uuid of ['a', 'b', 'c', 'd']) seen.add(uuid);
+		expect(seen.size).toBe(3);
+		expect(seen.has('a')).toBe(false);
+		expect(['b', 'c', 'd'].every((uuid) => seen.has(uuid))).toBe(true);
+	});
+
+	it('gives each registration its own filter, and the same one on every call', () => {
+		const production = seenEventsFor('https://n8n/webhook/1/webhook who1');
+		const test = seenEventsFor('https://n8n/webhook-test/1/webhook who2');
+		production.add('event-1');
+		expect(test.has('event-1')).toBe(false);
+		expect(seenEventsFor('https://n8n/webhook/1/webhook who1').has('event-1')).toBe(true);
+	});
+});
