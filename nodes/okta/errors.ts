@@ -1,4 +1,4 @@
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 /** Okta's error body (OpenAPI schema `Error`). Only `errorCode` is stable; summaries may change. */
@@ -60,14 +60,28 @@ export function oktaApiError(node: INode, operation: string, status: number, res
 	});
 }
 
+/** Plain words for the transport failures users meet; n8n would replace a bare code with a generic text. */
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was reset',
+	ETIMEDOUT: 'no answer in time',
+	ECONNABORTED: 'no answer in time',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+	CERT_HAS_EXPIRED: 'its certificate has expired',
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is not trusted',
+	SELF_SIGNED_CERT_IN_CHAIN: 'its certificate is not trusted',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate is not trusted',
+	ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate is for another host name',
+};
+
 /** A request that got no HTTP answer at all (refused, reset, timed out, bad certificate). */
-export function oktaUnreachableError(node: INode, operation: string, orgUrl: string, cause: unknown): NodeApiError {
-	const reason = networkErrorCode(cause) ?? (cause instanceof Error ? cause.message : 'no answer');
-	// Only the reason is kept: the original error holds the request, whose body may carry the delivery secret.
-	return new NodeApiError(node, { message: reason } as JsonObject, {
-		message: `Could not reach Okta at ${orgUrl} to ${operation} (${reason})`,
-		description:
-			'Check the Okta org URL in the credential (for example https://acme.okta.com), that n8n can reach it, and that its certificate is trusted.',
+export function oktaUnreachableError(node: INode, operation: string, orgUrl: string, cause: unknown): NodeOperationError {
+	const code = networkErrorCode(cause);
+	const reason = (code && NETWORK_FAILURES[code]) ?? 'no answer';
+	// Only the code is kept: the original error holds the request, whose body may carry the delivery secret.
+	return new NodeOperationError(node, `Could not reach Okta at ${orgUrl} to ${operation}: ${reason}`, {
+		description: `Check the Okta org URL in the credential (for example https://acme.okta.com), that n8n can reach it, and that its certificate is trusted.${code ? ` (${code})` : ''}`,
 	});
 }
 
@@ -75,7 +89,7 @@ export function oktaUnreachableError(node: INode, operation: string, orgUrl: str
 function networkErrorCode(error: unknown): string | undefined {
 	let current = error as { code?: unknown; cause?: unknown } | undefined;
 	for (let depth = 0; current && depth < 4; depth++) {
-		if (typeof current.code === 'string' && /^E[A-Z_]+$|^ERR_/.test(current.code)) return current.code;
+		if (typeof current.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(current.code)) return current.code;
 		current = current.cause as typeof current;
 	}
 	return undefined;
