@@ -103,15 +103,14 @@ async function main() {
 			if (old.active) await http.unpublishWorkflow(old.id).catch(() => undefined);
 			await http.deleteWorkflow(old.id);
 		}
-		const workflow = await http.createWorkflow(
-			triggerWorkflow({
-				name: WORKFLOW_NAME,
-				triggerType: trigger.name,
-				triggerVersion: trigger.version,
-				credential,
-				downstream: [SHIPMENT_NODE],
-			}),
-		);
+		const { webhookId: _webhookId, ...workflowBody } = triggerWorkflow({
+			name: WORKFLOW_NAME,
+			triggerType: trigger.name,
+			triggerVersion: trigger.version,
+			credential,
+			downstream: [SHIPMENT_NODE],
+		});
+		const workflow = await http.createWorkflow(workflowBody);
 		await http.publishWorkflow(workflow.id);
 		let published = 'unknown';
 		try {

@@ -44,7 +44,7 @@ export const TRIGGER_NODE_NAME = 'Okta MFA Preregistration Trigger';
 
 export function triggerWorkflow(options: TriggerWorkflowOptions) {
 	const triggerName = options.triggerName ?? TRIGGER_NODE_NAME;
-	const trigger = {
+	const trigger: Record<string, unknown> & { name: string; webhookId: string } = {
 		id: randomUUID(),
 		name: triggerName,
 		type: options.triggerType,
@@ -55,18 +55,18 @@ export function triggerWorkflow(options: TriggerWorkflowOptions) {
 		parameters: options.triggerParameters ?? {},
 		credentials: { [CREDENTIAL_TYPE]: { id: options.credential.id, name: options.credential.name } },
 	};
-	const downstream = (options.downstream ?? []).map((node, i) => ({
+	const downstream = (options.downstream ?? []).map((node, i): Record<string, unknown> => ({
 		id: randomUUID(),
 		position: [240 * (i + 1), 0],
 		parameters: {},
 		...node,
 	}));
-	const nodes = [trigger, ...downstream];
+	const nodes: Array<Record<string, unknown>> = [trigger, ...downstream];
 	const connections: Record<string, unknown> = {};
 	for (let i = 0; i < nodes.length - 1; i++) {
 		connections[nodes[i].name as string] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	}
-	return { name: options.name, nodes, connections, settings: { executionOrder: 'v1' } };
+	return { name: options.name, nodes, connections, settings: { executionOrder: 'v1' }, webhookId: trigger.webhookId };
 }
 
 export const NO_OP_NODE = { name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1 };

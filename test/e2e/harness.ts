@@ -120,8 +120,8 @@ export async function createNoOpWorkflow(stack: Stack, name: string) {
 		credential: stack.credential,
 		downstream: [NO_OP_NODE],
 	});
-	const workflow = await stack.http.createWorkflow(body);
-	const webhookId = body.nodes[0].webhookId as string;
+	const { webhookId, ...workflowBody } = body;
+	const workflow = await stack.http.createWorkflow(workflowBody);
 	return {
 		id: workflow.id as string,
 		webhookId,
