@@ -53,13 +53,13 @@ export function classify(method: string, path: string): Route {
 	}
 	let match = /^\/api\/v1\/eventHooks\/([^/]+)$/.exec(path);
 	if (match) {
-		const id = decodeURIComponent(match[1]);
+		const id = safeDecode(match[1]);
 		const op = ({ GET: 'get', PUT: 'replace', DELETE: 'delete' } as Record<string, Op>)[m];
 		return op ? { op, id } : { op: 'other', id, badMethod: true };
 	}
 	match = /^\/api\/v1\/eventHooks\/([^/]+)\/lifecycle\/(activate|deactivate|verify)$/.exec(path);
 	if (match) {
-		const id = decodeURIComponent(match[1]);
+		const id = safeDecode(match[1]);
 		return m === 'POST' ? { op: match[2] as Op, id } : { op: 'other', id, badMethod: true };
 	}
 	if (path === '/api/v1/logs') return m === 'GET' ? { op: 'logs' } : { op: 'other', badMethod: true };
@@ -530,6 +530,14 @@ class Sandbox implements OktaSandbox {
 			'X-Rate-Limit-Remaining': String(Math.max(0, limit - this.rateWindow.count)),
 			'X-Rate-Limit-Reset': String((minute + 60_000) / 1000),
 		};
+	}
+}
+
+function safeDecode(segment: string): string {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		return segment;
 	}
 }
 
