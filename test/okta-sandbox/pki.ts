@@ -62,13 +62,13 @@ function load(dir: string): TestPki {
 	};
 }
 
-/** Present, unexpired, and the server certificate really is signed by this CA. */
-function isUsable(dir: string): boolean {
+/** Present, unexpired (at `now`, with a margin), and the server certificate really is signed by this CA. */
+export function isUsable(dir: string, now = Date.now()): boolean {
 	try {
 		const ca = new X509Certificate(fs.readFileSync(path.join(dir, FILES.caCert)));
 		const server = new X509Certificate(fs.readFileSync(path.join(dir, FILES.serverCert)));
 		fs.accessSync(path.join(dir, FILES.serverKey), fs.constants.R_OK);
-		const limit = Date.now() + EXPIRY_MARGIN_MS;
+		const limit = now + EXPIRY_MARGIN_MS;
 		if (Date.parse(ca.validTo) < limit || Date.parse(server.validTo) < limit) return false;
 		return server.checkIssued(ca) && server.verify(ca.publicKey);
 	} catch {
