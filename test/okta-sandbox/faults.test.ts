@@ -29,6 +29,7 @@ describe('status faults', () => {
 		expect(r.json.errorCode).toBe(code);
 		expectOktaSchema('Error', r.json, { direction: 'response' });
 		expect(r.headers['x-rate-limit-limit']).toBeDefined();
+		if (status === 429) expect(r.headers['x-rate-limit-remaining']).toBe('0');
 		// Used up after one match (times defaults to 1).
 		expect((await api('GET', '/api/v1/eventHooks')).status).toBe(200);
 		expect(sb.requests.map((q) => q.status)).toEqual([status, 200]);

@@ -429,6 +429,9 @@ class Sandbox implements OktaSandbox {
 		if (fault.resetInSeconds !== undefined) {
 			headers['X-Rate-Limit-Remaining'] = '0';
 			headers['X-Rate-Limit-Reset'] = String(Math.floor(Date.now() / 1000) + fault.resetInSeconds);
+		} else if (status === 429) {
+			// Okta's 429 always says the bucket is empty; Reset stays the current window's end.
+			if (!Object.keys(headers).some((k) => k.toLowerCase() === 'x-rate-limit-remaining')) headers['X-Rate-Limit-Remaining'] = '0';
 		}
 		this.send(res, status, fault.body !== undefined ? fault.body : status === 204 ? undefined : E.errorForStatus(status), headers, record);
 		return true;
