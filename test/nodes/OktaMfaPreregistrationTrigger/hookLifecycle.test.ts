@@ -7,6 +7,7 @@ import * as https from 'node:https';
 import { startOktaSandbox } from '../../okta-sandbox';
 import type { OktaSandbox } from '../../okta-sandbox';
 import { expectOktaSchema } from '../../okta-sandbox/schemas';
+import { expectRecordedResponsesMatchSpec } from '../../okta-sandbox/test-helpers';
 import { startTriggerHost } from '../../support/triggerHost';
 import type { TriggerHost } from '../../support/triggerHost';
 
@@ -25,6 +26,13 @@ afterAll(async () => {
 	await sandbox?.close();
 });
 beforeEach(() => sandbox.reset());
+// The node and the sandbox must not drift from Okta together: both sides of every call match Okta's schemas.
+afterEach(() => {
+	for (const request of sandbox.requests) {
+		if (request.op === 'create') expectOktaSchema('EventHook', request.body, { direction: 'request' });
+	}
+	expectRecordedResponsesMatchSpec(sandbox.requests);
+});
 
 let webhookCounter = 0;
 /** A fresh node (its own webhook id) so tests do not share registrations. */
