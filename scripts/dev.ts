@@ -90,19 +90,30 @@ async function main() {
 		await http.createApiKey(`dev-${Date.now()}`);
 		const trigger = await findTriggerType(http);
 
-		// The sandbox is new on every run (new token, maybe a new port): refresh the credential.
+		// The sandbox is new on every run (new token, maybe a new port): replace the example workflow
+		// and its credential. Unpublishing is asynchronous in 2.x: delete only once it settled.
+		const workflows = await http.api<any>('GET', '/workflows?limit=250');
+		for (const old of workflows.data.filter((w: any) => w.name === WORKFLOW_NAME)) {
+			if (old.active) await http.unpublishWorkflow(old.id).catch(() => undefined);
+			await waitFor(
+				async () => {
+					try {
+						await http.deleteWorkflow(old.id);
+						return true;
+					} catch (error) {
+						if (/still being unpublished/i.test(String(error))) return false;
+						throw error;
+					}
+				},
+				{ timeoutMs: 60000, intervalMs: 1000, what: `deleting the old workflow ${old.id}` },
+			);
+		}
 		const credentials = await http.rest<any[]>('GET', '/credentials');
 		for (const old of credentials.filter((c) => c.type === 'oktaEventHookApi' && c.name === 'Okta sandbox')) {
 			await http.api('DELETE', `/credentials/${old.id}`);
 		}
 		const credential = await createOktaCredential(http, sandbox.url, sandbox.token);
 
-		// Likewise the example workflow: replace it so that it uses the fresh credential.
-		const workflows = await http.api<any>('GET', '/workflows?limit=250');
-		for (const old of workflows.data.filter((w: any) => w.name === WORKFLOW_NAME)) {
-			if (old.active) await http.unpublishWorkflow(old.id).catch(() => undefined);
-			await http.deleteWorkflow(old.id);
-		}
 		const { webhookId: _webhookId, ...workflowBody } = triggerWorkflow({
 			name: WORKFLOW_NAME,
 			triggerType: trigger.name,
