@@ -9,6 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEFAULT_OWNER } from '../../scripts/n8n-http';
 import { REPO_ROOT, startN8n, type N8nInstance } from '../../scripts/n8n-runtime';
 import { getTestPki } from '../okta-sandbox/pki';
+import { INSTALL_TIMEOUT_MS } from './harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -50,7 +51,7 @@ describeIfChromium('the trigger in the n8n editor', () => {
 		const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1440, height: 900 } });
 		page = await context.newPage();
 		page.setDefaultTimeout(30000);
-	});
+	}, INSTALL_TIMEOUT_MS);
 
 	afterAll(async () => {
 		await browser?.close();

@@ -36,6 +36,9 @@ export interface Stack {
 	close(): Promise<void>;
 }
 
+/** beforeAll may have to install n8n first (a few minutes cold; scripts/ci-e2e.sh does it beforehand). */
+export const INSTALL_TIMEOUT_MS = 15 * 60 * 1000;
+
 /** The card's fields every item must carry. */
 export const ITEM_FIELDS = [
 	'dateAndTime',

@@ -12,6 +12,7 @@ import {
 	waitFor,
 	waitForExecutions,
 	type Stack,
+	INSTALL_TIMEOUT_MS,
 } from './harness';
 import { N8nHttpError } from '../../scripts/n8n-http';
 
@@ -19,7 +20,7 @@ let stack: Stack;
 
 beforeAll(async () => {
 	stack = await startStack({ publicationService: false }, 'legacy-activation');
-});
+}, INSTALL_TIMEOUT_MS);
 
 afterAll(async () => {
 	await stack?.close();

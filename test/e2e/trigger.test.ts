@@ -17,13 +17,14 @@ import {
 	waitFor,
 	waitForExecutions,
 	type Stack,
+	INSTALL_TIMEOUT_MS,
 } from './harness';
 
 let stack: Stack;
 
 beforeAll(async () => {
 	stack = await startStack({}, 'trigger');
-});
+}, INSTALL_TIMEOUT_MS);
 
 afterAll(async () => {
 	await stack?.close();

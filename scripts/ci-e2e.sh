@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# End-to-end tests in CI: the built package inside a real n8n 2.41.1, with the Okta sandbox as Okta
+# and Debian's Chromium for the editor test. Expects `npm ci` to have run (node_modules present).
+# Cold (no .cache/n8n): installs Node 24 + n8n into .cache/n8n first (a few minutes, ~2.8 GB).
+# Logs: test-results/n8n-*.log. Screenshots: docs/screenshots/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+stamp() { echo "[ci-e2e] $(( $(date +%s) - start )) s: $*"; }
+
+if [ ! -x /usr/bin/chromium ]; then
+	stamp "installing Debian chromium"
+	export DEBIAN_FRONTEND=noninteractive
+	SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+	$SUDO apt-get update -qq
+	$SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+stamp "n8n runtime (.cache/n8n)"
+npx tsx scripts/n8n-install.ts
+
+stamp "npm run build"
+npm run build
+
+stamp "npm run test:e2e"
+npm run test:e2e -- "$@"
+stamp "done"
