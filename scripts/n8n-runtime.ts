@@ -63,6 +63,18 @@ function step(title: string, command: string, args: string[], env: NodeJS.Proces
 	log(`[n8n-runtime] ${title}: done in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
+/**
+ * The environment without what an outer npm/npx put there: `npx tsx ...` exports the repo's
+ * `.npmrc` as npm_config_* (ignore-scripts=true among them), which a nested npm would obey.
+ */
+function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (!/^npm_/i.test(key)) env[key] = value;
+	}
+	return { ...env, ...extra };
+}
+
 function sleepSync(ms: number) {
 	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
@@ -101,9 +113,9 @@ export function ensureN8nInstalled(log: (line: string) => void = (l) => console.
 		const paths = runtimePaths();
 		const npmFlags = ['--no-audit', '--no-fund', '--save-exact'];
 		// 1. Node 24: the `node` package's preinstall script fetches the platform binary package from the registry.
-		step('Node 24', 'npm', ['install', ...npmFlags, `node@${NODE24_VERSION}`], process.env, log);
-		const env = { ...process.env, PATH: `${paths.binDir}${path.delimiter}${process.env.PATH ?? ''}` };
-		const version = spawnSync(paths.node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+		step('Node 24', 'npm', ['install', ...npmFlags, '--ignore-scripts=false', `node@${NODE24_VERSION}`], cleanEnv(), log);
+		const env = cleanEnv({ PATH: `${paths.binDir}${path.delimiter}${process.env.PATH ?? ''}` });
+		const version = (spawnSync(paths.node, ['--version'], { encoding: 'utf8' }).stdout ?? '').trim();
 		if (version !== `v${NODE24_VERSION}`) throw new Error(`[n8n-runtime] expected Node ${NODE24_VERSION}, got '${version}'`);
 		// 2. n8n without install scripts (the Kafka client's native build needs downloads that fail here).
 		step(`n8n ${N8N_VERSION}`, 'npm', ['install', ...npmFlags, '--ignore-scripts', `n8n@${N8N_VERSION}`], env, log);
@@ -224,7 +236,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const extensions = options.extensionsDir ?? path.join(REPO_ROOT, 'dist');
 
 	const env: NodeJS.ProcessEnv = {
-		...process.env,
+		...cleanEnv(),
 		PATH: `${runtime.binDir}${path.delimiter}${process.env.PATH ?? ''}`,
 		N8N_USER_FOLDER: userFolder,
 		DB_TYPE: 'sqlite',
