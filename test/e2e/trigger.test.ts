@@ -132,7 +132,11 @@ describe('restart', () => {
 		const before = hooksFor(stack, wf.productionUrl);
 		expect(before).toHaveLength(1);
 
+		stack.sandbox.clearRequests();
 		await stack.restart();
+		// n8n 2.41.1 with the publication service serves published webhooks from its database at
+		// start: no checkExists/create, so no call to Okta at all.
+		expect(stack.sandbox.requests.map((r) => r.op)).toEqual([]);
 
 		const after = hooksFor(stack, wf.productionUrl);
 		expect(after).toHaveLength(1);
@@ -234,5 +238,28 @@ describe('"Listen for test event"', () => {
 
 		await waitFor(() => hooksFor(stack, wf.testUrl).length === 0, { timeoutMs: 30000, what: 'test hook deletion' });
 		expect(stack.sandbox.hooks()).toHaveLength(0);
+	});
+
+	test('while the workflow is published, one Okta event reaches both hooks and runs both executions', async () => {
+		const wf = await createNoOpWorkflow(stack, 'e2e: listen while published');
+		expect(await publishAndSettle(stack, wf.id)).toMatchObject({ status: 'published' });
+		await stack.http.rest('POST', `/workflows/${wf.id}/run`, { triggerToStartFrom: { name: TRIGGER_NODE_NAME } });
+		await waitFor(() => hooksFor(stack, wf.testUrl).find((h: any) => h.verificationStatus === 'VERIFIED'), {
+			timeoutMs: 30000,
+			what: 'verified test hook',
+		});
+		expect(stack.sandbox.hooks()).toHaveLength(2);
+
+		const results = await stack.sandbox.emit(1);
+		expect(results.map((r) => r.url).sort()).toEqual([wf.productionUrl, wf.testUrl].sort());
+		for (const r of results) expect(r.attempts[0].status).toBe(200);
+		// The test registration must not swallow the event as a duplicate of the production one.
+		const executions = await waitForExecutions(stack, wf.id, 2);
+		expect(executions.map((e) => e.mode).sort()).toEqual(['manual', 'webhook']);
+
+		await waitFor(() => hooksFor(stack, wf.testUrl).length === 0, { timeoutMs: 30000, what: 'test hook deletion' });
+		expect(hooksFor(stack, wf.productionUrl)).toHaveLength(1);
+		await stack.http.unpublishWorkflow(wf.id);
+		await waitFor(() => stack.sandbox.hooks().length === 0, { timeoutMs: 30000, what: 'hook removal' });
 	});
 });
