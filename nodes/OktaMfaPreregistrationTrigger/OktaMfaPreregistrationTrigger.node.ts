@@ -27,13 +27,30 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 		defaults: { name: 'Okta MFA Preregistration Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'oktaEventHookApi', required: true }],
+		credentials: [
+			{ name: 'oktaEventHookApi', required: true, displayOptions: { show: { authentication: ['apiToken'] } } },
+			{ name: 'oktaEventHookOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+		],
 		webhooks: [
 			// Okta verifies the URL with a GET before it sends events by POST to the same path.
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
 		],
 		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'API Token', value: 'apiToken', description: "An Okta API token; it acts with its creator's admin rights" },
+					{
+						name: 'OAuth2 (Service App)',
+						value: 'oAuth2',
+						description: 'An Okta API Services app with private_key_jwt (and DPoP); recommended by Okta',
+					},
+				],
+				default: 'apiToken',
+			},
 			{
 				displayName:
 					'Publishing this workflow registers an Okta event hook for "MFA Preregistration Initiated" and verifies it; unpublishing removes it. Okta only calls public HTTPS URLs: set N8N_WEBHOOK_URL if n8n runs behind a proxy.',

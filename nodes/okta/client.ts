@@ -1,10 +1,28 @@
 import { sleep } from 'n8n-workflow';
-import type { IDataObject, IHookFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IAdditionalCredentialOptions,
+	IDataObject,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
-import { oktaApiError, oktaUnreachableError } from './errors';
+import { oktaApiError, oktaTokenError, oktaUnreachableError } from './errors';
+import type { OktaAuthentication } from './errors';
+import { isOktaTokenError } from './oauth';
 
-/** The credential this client authenticates with; its `authenticate` adds the SSWS header. */
+/** The API-token credential; its `authenticate` adds the SSWS header. */
 export const OKTA_CREDENTIAL = 'oktaEventHookApi';
+/** The OAuth 2.0 service-app credential; its preAuthentication gets the token, `authenticate` adds it and a DPoP proof. */
+export const SERVICE_APP_CREDENTIAL = 'oktaEventHookOAuth2Api';
+
+export const CREDENTIAL_FOR: Record<OktaAuthentication, string> = {
+	apiToken: OKTA_CREDENTIAL,
+	oAuth2: SERVICE_APP_CREDENTIAL,
+};
+
+/** A token this close to its expiry is replaced before use (n8n itself only replaces it after a 401). */
+const TOKEN_REFRESH_MARGIN_MS = 60_000;
 
 export interface OktaRequest {
 	method: IHttpRequestMethods;
@@ -42,9 +60,41 @@ export function rateLimitWaitMs(headers: Record<string, unknown>, now = Date.now
 	return Math.max(0, reset * 1000 - serverNow) + 1_000;
 }
 
+/** The node's Authentication parameter; nodes saved before it existed use the API token. */
+export function authenticationOf(context: IHookFunctions): OktaAuthentication {
+	return context.getNodeParameter('authentication', 'apiToken') === 'oAuth2' ? 'oAuth2' : 'apiToken';
+}
+
+/** The HTTP status and body of a request n8n threw for (with OAuth, a 401 survives n8n's own refresh and retry). */
+function thrownResponse(error: unknown): { status: number; body: unknown; headers: Record<string, unknown> } | undefined {
+	let current = error as { response?: { status?: unknown; data?: unknown; headers?: unknown }; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 4; depth++) {
+		if (typeof current.response?.status === 'number') {
+			return {
+				status: current.response.status,
+				body: current.response.data,
+				headers: (current.response.headers ?? {}) as Record<string, unknown>,
+			};
+		}
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+function tokenErrorIn(error: unknown) {
+	let current = error as { cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 4; depth++) {
+		if (isOktaTokenError(current)) return current;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
 /** One call to the Okta management API: base URL, auth, 429 waits, Okta errors as NodeApiError. */
 export async function oktaRequest<T = unknown>(this: IHookFunctions, request: OktaRequest): Promise<OktaResponse<T>> {
-	const credentials = await this.getCredentials(OKTA_CREDENTIAL);
+	const authentication = authenticationOf(this);
+	const credentialType = CREDENTIAL_FOR[authentication];
+	const credentials = await this.getCredentials(credentialType);
 	const orgUrl = normaliseOrgUrl(credentials.url);
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -56,13 +106,29 @@ export async function oktaRequest<T = unknown>(this: IHookFunctions, request: Ok
 		timeout: REQUEST_TIMEOUT_MS,
 	};
 	if (request.body !== undefined) options.body = request.body;
+	let additional: IAdditionalCredentialOptions | undefined;
+	if (authentication === 'oAuth2') {
+		// A 401 must throw so that n8n runs preAuthentication again and resends once; others are ours to read.
+		options.ignoreHttpStatusErrors = { ignore: true, except: [401] };
+		const expiresAt = Number(credentials.expiresAt);
+		if (credentials.accessToken && (!Number.isFinite(expiresAt) || expiresAt - Date.now() < TOKEN_REFRESH_MARGIN_MS)) {
+			// n8n fetches a new token when the expirable field is empty, and stores it in the credential.
+			additional = {
+				credentialsDecrypted: { id: '', name: '', type: credentialType, data: { ...credentials, accessToken: '' } },
+			};
+		}
+	}
 
 	for (let attempt = 0; ; attempt++) {
 		let response: { statusCode: number; body: unknown; headers: Record<string, unknown> };
 		try {
-			response = await this.helpers.httpRequestWithAuthentication.call(this, OKTA_CREDENTIAL, options);
+			response = await this.helpers.httpRequestWithAuthentication.call(this, credentialType, options, additional);
 		} catch (error) {
-			// With ignoreHttpStatusErrors every HTTP answer returns; a throw means no answer came.
+			const tokenError = tokenErrorIn(error);
+			if (tokenError) throw oktaTokenError(this.getNode(), request.operation, tokenError);
+			const answered = thrownResponse(error);
+			if (answered) throw oktaApiError(this.getNode(), request.operation, answered.status, answered.body, authentication, answered.headers);
+			// Every other HTTP answer returns (ignoreHttpStatusErrors); a throw means no answer came.
 			throw oktaUnreachableError(this.getNode(), request.operation, orgUrl, error);
 		}
 		const { statusCode } = response;
@@ -76,6 +142,6 @@ export async function oktaRequest<T = unknown>(this: IHookFunctions, request: Ok
 		if ((statusCode >= 200 && statusCode < 300) || request.allowStatuses?.includes(statusCode)) {
 			return { statusCode, body: response.body as T };
 		}
-		throw oktaApiError(this.getNode(), request.operation, statusCode, response.body);
+		throw oktaApiError(this.getNode(), request.operation, statusCode, response.body, authentication, response.headers ?? {});
 	}
 }

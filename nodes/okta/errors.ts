@@ -1,6 +1,11 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
+import type { OktaTokenError } from './oauth';
+
+/** The node's Authentication choice: an API token, or an OAuth 2.0 service app. */
+export type OktaAuthentication = 'apiToken' | 'oAuth2';
+
 /** Okta's error body (OpenAPI schema `Error`). Only `errorCode` is stable; summaries may change. */
 export interface OktaErrorBody {
 	errorCode?: string;
@@ -10,9 +15,37 @@ export interface OktaErrorBody {
 	errorCauses?: Array<{ errorSummary?: string }>;
 }
 
+/** The `error="…"` of a WWW-Authenticate header (Okta names insufficient_scope and invalid_dpop_proof there). */
+export function wwwAuthenticateError(headers: Record<string, unknown>): string | undefined {
+	const value = headers['www-authenticate'] ?? headers['WWW-Authenticate'];
+	const match = /\berror="([^"]+)"/.exec(String(value ?? ''));
+	return match?.[1];
+}
+
+/** What a service app's admin should do when Okta refuses its token. */
+function oauthAdviceFor(status: number, body: OktaErrorBody, challenge: string | undefined): string | undefined {
+	if (challenge === 'insufficient_scope') {
+		return 'The service app lacks a scope: in Okta, open the app, Okta API Scopes, and grant okta.eventHooks.manage and okta.eventHooks.read (and keep both in the credential\'s Scopes).';
+	}
+	if (challenge === 'invalid_dpop_proof') {
+		return "Okta refused the DPoP proof sent with the access token. Check that n8n's clock is right, then try again.";
+	}
+	if (status === 401 || body.errorCode === 'E0000011') {
+		return 'Okta rejected the access token even after n8n fetched a new one. Check that the service app is active and that the credential\'s client ID, key and key ID are the app\'s.';
+	}
+	if (status === 403 || body.errorCode === 'E0000006') {
+		return "The service app may not manage event hooks: assign it an admin role (the app's Admin roles tab: Super Administrator, or a custom role with the event hook permissions), and grant okta.eventHooks.manage and okta.eventHooks.read under Okta API Scopes.";
+	}
+	return undefined;
+}
+
 /** What the user should do, by HTTP status and Okta error code: Okta's own words come first. */
-function adviceFor(status: number, body: OktaErrorBody, causes: string[]): string {
+function adviceFor(status: number, body: OktaErrorBody, causes: string[], authentication: OktaAuthentication, headers: Record<string, unknown>): string {
 	const causeText = causes.join(' ').toLowerCase();
+	if (authentication === 'oAuth2') {
+		const advice = oauthAdviceFor(status, body, wwwAuthenticateError(headers));
+		if (advice) return advice;
+	}
 	if (status === 401 || body.errorCode === 'E0000011') {
 		return 'Okta rejected the API token. Create a new token in Okta (Security > API > Tokens) and update the Okta Event Hook API credential.';
 	}
@@ -38,7 +71,14 @@ function adviceFor(status: number, body: OktaErrorBody, causes: string[]): strin
 }
 
 /** Turns an Okta error response into a NodeApiError that carries Okta's words and what to do. */
-export function oktaApiError(node: INode, operation: string, status: number, responseBody: unknown): NodeApiError {
+export function oktaApiError(
+	node: INode,
+	operation: string,
+	status: number,
+	responseBody: unknown,
+	authentication: OktaAuthentication = 'apiToken',
+	headers: Record<string, unknown> = {},
+): NodeApiError {
 	const body: OktaErrorBody =
 		responseBody !== null && typeof responseBody === 'object' ? (responseBody as OktaErrorBody) : {};
 	const causes = (Array.isArray(body.errorCauses) ? body.errorCauses : [])
@@ -55,9 +95,29 @@ export function oktaApiError(node: INode, operation: string, status: number, res
 		.join(', ');
 	return new NodeApiError(node, { ...body, httpCode: String(status) } as JsonObject, {
 		message: `Okta refused to ${operation}: ${okta}`,
-		description: `${adviceFor(status, body, causes)} (${reference})`,
+		description: `${adviceFor(status, body, causes, authentication, headers)} (${reference})`,
 		httpCode: String(status),
 	});
+}
+
+/** The token endpoint refused the service app (or the credential cannot sign): Okta's words and what to do. */
+export function oktaTokenError(node: INode, operation: string, error: OktaTokenError): NodeApiError {
+	const reference = [
+		error.oauthError ? `OAuth error ${error.oauthError}` : undefined,
+		error.tokenHttpStatus ? `HTTP ${error.tokenHttpStatus}` : undefined,
+	]
+		.filter(Boolean)
+		.join(', ');
+	// Only the words are kept: nothing of the key, the assertion or a token.
+	return new NodeApiError(
+		node,
+		{ message: error.message, oauthError: error.oauthError ?? null } as JsonObject,
+		{
+			message: `Could not ${operation}: ${error.message}`,
+			description: `${error.description}${reference ? ` (${reference})` : ''}`,
+			...(error.tokenHttpStatus ? { httpCode: String(error.tokenHttpStatus) } : {}),
+		},
+	);
 }
 
 /** Plain words for the transport failures users meet; n8n would replace a bare code with a generic text. */

@@ -34,8 +34,18 @@ describe('the node description', () => {
 			displayName: 'Okta MFA Preregistration Trigger',
 			group: ['trigger'],
 			inputs: [],
-			credentials: [{ name: 'oktaEventHookApi', required: true }],
 		});
+		expect(description.credentials).toContainEqual(expect.objectContaining({ name: 'oktaEventHookApi', required: true }));
+	});
+
+	it('offers Authentication: the API token (default, what nodes saved before keep) or the OAuth 2.0 service app', () => {
+		const authentication = description.properties.find((property) => property.name === 'authentication');
+		expect(authentication).toMatchObject({ type: 'options', default: 'apiToken' });
+		expect(authentication?.options?.map((option) => (option as { value: string }).value)).toEqual(['apiToken', 'oAuth2']);
+		expect(description.credentials).toEqual([
+			{ name: 'oktaEventHookApi', required: true, displayOptions: { show: { authentication: ['apiToken'] } } },
+			{ name: 'oktaEventHookOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+		]);
 	});
 
 	it('lists the GET "setup" webhook before the POST "default" one, on the same path', () => {
