@@ -1,7 +1,8 @@
 /**
  * The trigger in n8n's editor, driven by a real browser (playwright-core + Debian's Chromium):
  * log in, new workflow, search "Okta" in the node panel, add the trigger, its settings and the
- * credential form. Screenshots go to docs/screenshots/ (committed: they document the node).
+ * credential form. Screenshots go to test-results/screenshots/; with UPDATE_SCREENSHOTS=1 to
+ * docs/screenshots/ (committed: they document the node), so that CI leaves the tree clean.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +13,9 @@ import { getTestPki } from '../okta-sandbox/pki';
 import { INSTALL_TIMEOUT_MS } from './harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
+const SHOTS = process.env.UPDATE_SCREENSHOTS
+	? path.join(REPO_ROOT, 'docs', 'screenshots')
+	: path.join(REPO_ROOT, 'test-results', 'screenshots');
 
 let n8n: N8nInstance;
 let browser: Browser;

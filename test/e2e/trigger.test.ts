@@ -262,4 +262,24 @@ describe('"Listen for test event"', () => {
 		await stack.http.unpublishWorkflow(wf.id);
 		await waitFor(() => stack.sandbox.hooks().length === 0, { timeoutMs: 30000, what: 'hook removal' });
 	});
+
+	// n8n deletes an unused test webhook after 120 s; opt-in because it costs two minutes.
+	(process.env.E2E_SLOW ? test : test.skip)(
+		'without an event the test hook is deleted after n8n\'s 2-minute timeout',
+		async () => {
+			const wf = await createNoOpWorkflow(stack, 'e2e: listen, no event');
+			await stack.http.rest('POST', `/workflows/${wf.id}/run`, { triggerToStartFrom: { name: TRIGGER_NODE_NAME } });
+			await waitFor(() => hooksFor(stack, wf.testUrl).length === 1, { timeoutMs: 30000, what: 'test hook' });
+			const started = Date.now();
+			await waitFor(() => hooksFor(stack, wf.testUrl).length === 0, {
+				timeoutMs: 180000,
+				intervalMs: 1000,
+				what: 'test hook deletion after the timeout',
+			});
+			const seconds = (Date.now() - started) / 1000;
+			expect(seconds).toBeGreaterThan(100);
+			expect(await executionsOf(stack, wf.id)).toHaveLength(0);
+		},
+		240000,
+	);
 });
