@@ -84,3 +84,24 @@ test('a refused verification fails the publish request with the node message, le
 	const workflow = await stack.http.getWorkflow(wf.id);
 	expect(workflow.active).toBe(false);
 });
+
+test('a hook deleted in Okta behind n8n\'s back is re-created at the next start', async () => {
+	const wf = await createNoOpWorkflow(stack, 'legacy: hook lost');
+	await stack.http.publishWorkflow(wf.id);
+	const [original] = hooksFor(stack, wf.productionUrl);
+	expect(original).toBeDefined();
+	stack.sandbox.removeHook(original.id);
+
+	await stack.restart();
+
+	const hooks = hooksFor(stack, wf.productionUrl);
+	expect(hooks).toHaveLength(1);
+	expect(hooks[0].id).not.toBe(original.id);
+	expect(hooks[0]).toMatchObject({ status: 'ACTIVE', verificationStatus: 'VERIFIED' });
+	const results = await stack.sandbox.emit(1);
+	expect(results[0].attempts[0].status).toBe(200);
+	await waitForExecutions(stack, wf.id, 1);
+
+	await stack.http.unpublishWorkflow(wf.id);
+	await waitFor(() => stack.sandbox.hooks().length === 0, { timeoutMs: 15000, what: 'hook removal' });
+});
