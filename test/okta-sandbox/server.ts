@@ -14,6 +14,8 @@ import { makeEventOfType, makeMfaPreregisterEvent } from './events';
 import { FaultList, type ActiveFault } from './faults';
 import { channelChanged, HookStore, toApiHook, validateHookBody } from './hooks';
 import { queryLogs } from './logs';
+import { OAuthServer, TOKEN_PATH } from './oauth';
+import type { ServiceApp, ServiceAppInput } from './oauth';
 import { call } from './outbound';
 import { getTestPki } from './pki';
 import type {
@@ -63,6 +65,7 @@ export function classify(method: string, path: string): Route {
 		return m === 'POST' ? { op: match[2] as Op, id } : { op: 'other', id, badMethod: true };
 	}
 	if (path === '/api/v1/logs') return m === 'GET' ? { op: 'logs' } : { op: 'other', badMethod: true };
+	if (path === TOKEN_PATH) return m === 'POST' ? { op: 'token' } : { op: 'token', badMethod: true };
 	return { op: 'other' };
 }
 
@@ -77,7 +80,8 @@ class Sandbox implements OktaSandbox {
 
 	private readonly store = new HookStore();
 	private readonly faults = new FaultList();
-	private readonly opts: Required<Omit<SandboxOptions, 'port' | 'token'>>;
+	private readonly opts: Required<Omit<SandboxOptions, 'port' | 'token' | 'accessTokenLifetimeSeconds' | 'nonDpopAppProof'>>;
+	private readonly oauth: OAuthServer;
 	private readonly server: https.Server;
 	private readonly sockets = new Set<Socket>();
 	private readonly timers = new Set<NodeJS.Timeout>();
@@ -97,6 +101,10 @@ class Sandbox implements OktaSandbox {
 			hookLimit: options.hookLimit ?? 25,
 			rateLimitPerMinute: options.rateLimitPerMinute ?? 100,
 		};
+		this.oauth = new OAuthServer(() => this.url, {
+			accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds,
+			nonDpopAppProof: options.nonDpopAppProof,
+		});
 		this.server = https.createServer({ key: pki.serverKeyPem, cert: pki.serverCertPem }, (req, res) => {
 			this.handle(req, res).catch((err) => {
 				// Never crash: whatever went wrong becomes Okta's 500.
@@ -193,6 +201,24 @@ class Sandbox implements OktaSandbox {
 
 	clearRequests(): void {
 		this.requests.length = 0;
+	}
+
+	// ---------- OAuth 2.0 service apps ----------
+
+	addServiceApp(input: ServiceAppInput): ServiceApp {
+		return this.oauth.addApp(input);
+	}
+
+	rotateDpopNonce(): string {
+		return this.oauth.rotateNonce();
+	}
+
+	expireAccessTokens(): void {
+		this.oauth.expireTokens();
+	}
+
+	get tokenUrl(): string {
+		return this.oauth.tokenUrl;
 	}
 
 	// ---------- events ----------
@@ -387,11 +413,20 @@ class Sandbox implements OktaSandbox {
 		const fault = this.faults.take(route.op, method, path);
 		if (fault && (await this.applyFault(fault, req, res, record))) return;
 
+		if (route.op === 'token') {
+			if (route.badMethod) return this.send(res, 405, E.methodNotAllowed(), { Allow: 'POST' }, record);
+			const r = this.oauth.token(req.headers, raw.text);
+			return this.send(res, r.status, r.body, r.headers ?? {}, record);
+		}
 		if (!path.startsWith('/api/v1/')) {
 			return this.send(res, 404, E.notFound(`Resource not found: ${path}`), {}, record);
 		}
-		if (req.headers.authorization !== `SSWS ${this.token}`) {
-			return this.send(res, 401, E.invalidToken(), {}, record);
+		if (/^SSWS /i.test(req.headers.authorization ?? '') || !req.headers.authorization) {
+			if (req.headers.authorization !== `SSWS ${this.token}`) return this.send(res, 401, E.invalidToken(), {}, record);
+		} else {
+			// A service app's access token: DPoP proof, expiry, scopes, admin role.
+			const refused = this.oauth.authorize(route.op, method, url, req.headers);
+			if (refused) return this.send(res, refused.status, refused.body, refused.headers ?? {}, record);
 		}
 		if (route.badMethod) return this.send(res, 405, E.methodNotAllowed(), { Allow: allowFor(path) }, record);
 		if (route.op === 'other') return this.send(res, 404, E.notFound(`Resource not found: ${path}`), {}, record);

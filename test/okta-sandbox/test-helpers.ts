@@ -71,6 +71,8 @@ export function createBody(uri: string, overrides: Record<string, unknown> = {})
 export function expectRecordedResponsesMatchSpec(requests: RecordedRequest[]): void {
 	for (const r of requests) {
 		if (r.status === undefined || r.status === 204 || r.response === undefined) continue;
+		// The token endpoint answers with OAuth 2.0 bodies, not the management API's.
+		if (r.op === 'token') continue;
 		if (r.status >= 400) expectOktaSchema('Error', r.response, { direction: 'response' });
 		else if (r.op === 'list') for (const h of r.response as unknown[]) expectOktaSchema('EventHook', h, { direction: 'response' });
 		else if (r.op === 'logs') for (const e of r.response as unknown[]) expectOktaSchema('LogEvent', e, { direction: 'response' });

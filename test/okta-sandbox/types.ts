@@ -1,9 +1,12 @@
 /** Public types of the Okta sandbox. Shapes follow Okta's management OpenAPI spec. */
+import type { ServiceApp, ServiceAppInput } from './oauth';
+
+export type { ServiceApp, ServiceAppInput } from './oauth';
 
 export type HookStatus = 'ACTIVE' | 'INACTIVE';
 export type VerificationStatus = 'VERIFIED' | 'UNVERIFIED';
 
-export type Op = 'list' | 'create' | 'get' | 'replace' | 'activate' | 'deactivate' | 'verify' | 'delete' | 'logs' | 'other';
+export type Op = 'list' | 'create' | 'get' | 'replace' | 'activate' | 'deactivate' | 'verify' | 'delete' | 'logs' | 'token' | 'other';
 
 export interface SandboxOptions {
 	/** Default 0 (random). The server listens on 127.0.0.1 only. */
@@ -22,6 +25,10 @@ export interface SandboxOptions {
 	hookLimit?: number;
 	/** Value of X-Rate-Limit-Limit; default 100. Reported only, never enforced (use rateLimit()). */
 	rateLimitPerMinute?: number;
+	/** Service-app access tokens' lifetime; default 3600 s. */
+	accessTokenLifetimeSeconds?: number;
+	/** A DPoP proof from an app without DPoP: 'ignore' (default, Bearer token) or 'reject' (invalid_dpop_proof). */
+	nonDpopAppProof?: 'ignore' | 'reject';
 }
 
 export interface AuthScheme {
@@ -238,6 +245,15 @@ export interface OktaSandbox {
 	injectFault(fault: Fault): void;
 	rateLimit(op: Op | string, times: number, resetInSeconds: number): void;
 	clearFaults(): void;
+	/** Clears hooks, requests, deliveries and faults; keeps the API token and the service apps. */
 	reset(): void;
 	close(): Promise<void>;
+	/** Registers an OAuth 2.0 service app (API Services app) with its public key; see oauth.ts. */
+	addServiceApp(input: ServiceAppInput): ServiceApp;
+	/** The token endpoint's DPoP nonce changes, as Okta's does every 24 h. Returns the new one. */
+	rotateDpopNonce(): string;
+	/** Every access token issued so far expires now. */
+	expireAccessTokens(): void;
+	/** The token endpoint's URL, the client assertions' `aud`. */
+	tokenUrl: string;
 }

@@ -11,7 +11,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { OktaMfaPreregistrationTrigger } from '../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
 import { getTestPki } from '../okta-sandbox/pki';
 import { callWebhook, hookContext, TEST_NODE } from './n8nContexts';
-import type { Credentials, RecordedOktaCall, WebhookAnswer } from './n8nContexts';
+import { storedCredential } from './n8nContexts';
+import type { Authentication, Credentials, OAuthCredentials, RecordedOktaCall, WebhookAnswer } from './n8nContexts';
 
 export interface Execution {
 	webhookUrl: string;
@@ -31,7 +32,16 @@ export interface HostedTrigger {
 
 const clone = (data: IDataObject) => JSON.parse(JSON.stringify(data)) as IDataObject;
 
-export async function startTriggerHost(options: { credentials: Credentials; ca: string; baseUrl?: string }) {
+export async function startTriggerHost(options: {
+	credentials: Credentials | OAuthCredentials;
+	ca: string;
+	baseUrl?: string;
+	/** Default 'apiToken'; 'oAuth2' sets the node's Authentication parameter and uses the service-app credential. */
+	authentication?: Authentication;
+}) {
+	const authentication = options.authentication ?? 'apiToken';
+	// One stored credential for every node, as in n8n: a token preAuthentication gets is reused.
+	const storedCredentials = storedCredential(authentication, options.credentials);
 	const node = new OktaMfaPreregistrationTrigger();
 	const pki = getTestPki();
 	const registrations = new Map<string, HostedTrigger>();
@@ -108,6 +118,8 @@ export async function startTriggerHost(options: { credentials: Credentials; ca: 
 		const context = () =>
 			hookContext({
 				credentials: options.credentials,
+				authentication,
+				stored: storedCredentials,
 				ca: options.ca,
 				webhookUrl,
 				staticData: live,
@@ -122,6 +134,8 @@ export async function startTriggerHost(options: { credentials: Credentials; ca: 
 
 	return {
 		baseUrl,
+		/** The credential as n8n would have stored it (with the token preAuthentication fetched). */
+		storedCredentials,
 		executions,
 		answers,
 		register,
