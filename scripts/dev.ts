@@ -144,11 +144,20 @@ async function main() {
 				cwd: REPO_ROOT,
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
+			let changed = false;
 			watcher.stdout!.on('data', (d: Buffer) => {
-				const text = d.toString().trim();
-				if (/error TS/.test(text)) console.log(`[tsc] ${text}`);
-				else if (/Found 0 errors/.test(text) && /File change detected/.test(text))
-					console.log('[tsc] dist/ rebuilt: restart `npm run dev` so that n8n loads the change');
+				for (const line of d.toString().split('\n')) {
+					if (/File change detected/.test(line)) changed = true;
+					else if (/error TS/.test(line)) console.log(`[tsc] ${line.trim()}`);
+					else if (/Found \d+ errors?/.test(line) && changed) {
+						changed = false;
+						console.log(
+							/Found 0 errors/.test(line)
+								? '[tsc] dist/ rebuilt: restart `npm run dev` so that n8n loads the change'
+								: `[tsc] ${line.trim()}`,
+						);
+					}
+				}
 			});
 			cleanups.push(() => {
 				watcher?.kill();
