@@ -17,6 +17,11 @@ import { MFA_PREREGISTRATION_EVENT } from './oktaTypes';
 export interface HookRegistration {
 	hookId?: string;
 	secret?: string;
+	/**
+	 * The hook's `lastUpdated` once verified. Okta never returns the secret, so an edit in Okta (a new
+	 * Authorization value would make every delivery fail with 401) shows only as a later timestamp.
+	 */
+	lastUpdated?: string;
 }
 
 function registration(context: IHookFunctions): HookRegistration & IDataObject {
@@ -27,6 +32,7 @@ function forget(context: IHookFunctions): void {
 	const data = registration(context);
 	delete data.hookId;
 	delete data.secret;
+	delete data.lastUpdated;
 }
 
 function webhookUrl(context: IHookFunctions): string {
@@ -72,13 +78,17 @@ function assertHttps(context: IHookFunctions, url: string): void {
 
 /** checkExists: true only when the hook n8n knows about is still in place and able to deliver. */
 export async function hookIsInPlace(this: IHookFunctions): Promise<boolean> {
-	const { hookId, secret } = registration(this);
+	const { hookId, secret, lastUpdated } = registration(this);
 	if (!hookId || !secret) return false;
 	const hook = await getEventHook.call(this, hookId);
 	if (!hook) {
 		forget(this);
 		return false;
 	}
+	// Edited in Okta since it was verified (its secret may have changed, which no field shows):
+	// replace it rather than let every delivery fail with 401.
+	const editedSince = (hook as { lastUpdated?: unknown }).lastUpdated;
+	if (lastUpdated && typeof editedSince === 'string' && editedSince !== lastUpdated) return false;
 	// Anything else (deactivated, unverified, moved URL) is repaired by create(), which replaces it.
 	return isHealthy(this, hook);
 }
@@ -104,15 +114,21 @@ export async function registerHook(this: IHookFunctions): Promise<boolean> {
 			config: { uri, headers: [], authScheme: { type: 'HEADER', key: 'Authorization', value: secret } },
 		},
 	});
+	let verified: { lastUpdated?: unknown } | undefined;
 	const verificationError = await verifyEventHook.call(this, hook.id).then(
-		() => undefined,
+		(body) => {
+			verified = body as { lastUpdated?: unknown } | undefined;
+			return undefined;
+		},
 		(error: NodeApiError) => error,
 	);
 	if (verificationError) {
 		await removeAfterFailure(this, hook.id, verificationError);
 		throw verificationError;
 	}
-	Object.assign(registration(this), { hookId: hook.id, secret } satisfies HookRegistration);
+	const stored: HookRegistration = { hookId: hook.id, secret };
+	if (typeof verified?.lastUpdated === 'string') stored.lastUpdated = verified.lastUpdated;
+	Object.assign(registration(this), stored);
 	return true;
 }
 
