@@ -108,6 +108,25 @@ describe('a DPoP service app (RSA key)', () => {
 	});
 });
 
+describe('a token about to expire', () => {
+	test('is replaced before the call rather than after a 401', async () => {
+		const { credential } = await oauthCredential('Okta service app (short tokens)');
+		const wf = await oauthWorkflow('e2e: OAuth short tokens', credential);
+		stack.sandbox.setAccessTokenLifetime(30);
+		try {
+			stack.sandbox.clearRequests();
+			expect(await publishAndSettle(stack, wf.id)).toMatchObject({ status: 'published' });
+			const seen = stack.sandbox.requests.map((request) => `${request.op} ${request.status}`);
+			// Each call finds a token with under a minute left, so a new one comes first: never a 401.
+			expect(seen).toEqual(['token 400', 'token 200', 'list 200', 'token 400', 'token 200', 'create 200', 'token 400', 'token 200', 'verify 200']);
+		} finally {
+			stack.sandbox.setAccessTokenLifetime(3600);
+		}
+		await stack.http.unpublishWorkflow(wf.id);
+		await waitFor(() => hooksFor(stack, wf.productionUrl).length === 0, { timeoutMs: 30000, what: 'hook removed' });
+	});
+});
+
 describe('an EC key and an app without DPoP', () => {
 	test('publishes with Bearer tokens', async () => {
 		const { credential } = await oauthCredential('Okta service app (EC, Bearer)', { keys: ec, app: { dpop: false } });

@@ -133,7 +133,7 @@ export class OAuthServer {
 	nonce = randomBytes(24).toString('base64url');
 	private readonly assertionJtis = new Set<string>();
 	private readonly proofJtis = new Set<string>();
-	private readonly lifetimeS: number;
+	private lifetimeS: number;
 
 	constructor(
 		private readonly orgUrl: () => string,
@@ -159,6 +159,11 @@ export class OAuthServer {
 		};
 		this.apps.set(app.clientId, app);
 		return app;
+	}
+
+	/** Lifetime of tokens issued from now on. */
+	setTokenLifetime(seconds: number): void {
+		this.lifetimeS = seconds;
 	}
 
 	rotateNonce(): string {

@@ -217,6 +217,10 @@ class Sandbox implements OktaSandbox {
 		this.oauth.expireTokens();
 	}
 
+	setAccessTokenLifetime(seconds: number): void {
+		this.oauth.setTokenLifetime(seconds);
+	}
+
 	get tokenUrl(): string {
 		return this.oauth.tokenUrl;
 	}

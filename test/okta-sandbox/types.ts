@@ -254,6 +254,8 @@ export interface OktaSandbox {
 	rotateDpopNonce(): string;
 	/** Every access token issued so far expires now. */
 	expireAccessTokens(): void;
+	/** Lifetime (`expires_in`) of the tokens issued from now on. */
+	setAccessTokenLifetime(seconds: number): void;
 	/** The token endpoint's URL, the client assertions' `aud`. */
 	tokenUrl: string;
 }
