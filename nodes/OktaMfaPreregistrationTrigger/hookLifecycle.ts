@@ -99,7 +99,7 @@ export async function registerHook(this: IHookFunctions): Promise<boolean> {
 	assertHttps(this, uri);
 
 	for (const stale of (await listEventHooks.call(this)).filter((hook) => isOurs(this, hook))) {
-		await deactivateAndDeleteEventHook.call(this, stale.id);
+		await removeOrSayWhich(this, stale.id);
 	}
 	forget(this);
 
@@ -147,7 +147,22 @@ export async function removeHook(this: IHookFunctions): Promise<boolean> {
 	const ids = hookId
 		? [hookId]
 		: (await listEventHooks.call(this)).filter((hook) => isOurs(this, hook)).map((hook) => hook.id);
-	for (const id of ids) await deactivateAndDeleteEventHook.call(this, id);
+	for (const id of ids) await removeOrSayWhich(this, id);
 	forget(this);
 	return true;
+}
+
+/**
+ * Deactivate and delete one hook; when Okta refuses or cannot be reached, the error also names the
+ * hook left in Okta (an ACTIVE one keeps calling n8n) and where to delete it by hand.
+ */
+async function removeOrSayWhich(context: IHookFunctions, hookId: string): Promise<void> {
+	// Okta's errors arrive as NodeApiError / NodeOperationError already (nodes/okta/errors.ts).
+	const failure = await deactivateAndDeleteEventHook.call(context, hookId).then(
+		() => undefined,
+		(error: NodeApiError) => error,
+	);
+	if (!failure) return;
+	failure.description = `${failure.description ?? ''} The event hook ${hookId} is still in Okta: try again, or delete it in the Okta Admin Console under Workflow > Event Hooks.`.trim();
+	throw failure;
 }
