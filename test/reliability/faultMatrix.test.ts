@@ -127,7 +127,7 @@ function judge(phase: Phase, op: MatrixRow['op'], kind: Kind, run: Awaited<Retur
 		// Okta itself answering 404 (gone) for a hook it still has: the node believes Okta, as Okta's SDKs do.
 		if (kind === '404' && (op === 'deactivate' || op === 'delete')) leftoverExplained = 'Okta answered 404 (gone) for a hook it still had';
 		// Otherwise Okta refused or failed the removal: the user must learn which hook to delete by hand.
-		else if (outcome.error && hooks.every((hook) => description.includes(hook.id))) leftoverExplained = 'Okta refused the removal; the error names the hook to delete by hand';
+		else if (outcome.error && hooks.every((hook) => description.includes(hook.id))) leftoverExplained = 'Okta refused the removal or could not be reached; the error names the hook to delete by hand';
 	}
 	const okMessage =
 		result !== 'failed' ||
