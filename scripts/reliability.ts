@@ -175,7 +175,7 @@ function render(exitCodes: Record<string, number>): string {
 		const leftovers = rows.filter((row) => row.leftoverExplained);
 		push(
 			'### When a hook stays behind',
-			'Only where Okta refuses the removal or cannot be reached (nothing can remove a hook then; the error names it), or answers 404 "already gone" for a hook it still has (the node believes Okta, as Okta\'s SDKs do). In each case the error says which call failed, in Okta\'s words, and which hook to delete by hand.',
+			'Only where Okta refuses the removal or cannot be reached (nothing can remove a hook then; the error names it), or answers 404 "already gone" for a hook it still has (the node believes Okta, as Okta\'s SDKs do). When Okta refused or was unreachable, the error says which call failed, in Okta\'s words, and which hook to delete by hand.',
 			table(['Phase', 'Call', 'Failure', 'Left (healthy)', 'Why'], leftovers.map((row) => [row.phase, row.op, row.kind, `${row.hooksLeft} (${row.healthyHooks})`, row.leftoverExplained])),
 		);
 		const messages = new Map<string, Json>();
