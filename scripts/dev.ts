@@ -114,7 +114,8 @@ async function main() {
 		}
 		const credential = await createOktaCredential(http, sandbox.url, sandbox.token);
 
-		const { webhookId: _webhookId, ...workflowBody } = triggerWorkflow({
+		// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the API assigns the webhook id itself
+		const { webhookId, ...workflowBody } = triggerWorkflow({
 			name: WORKFLOW_NAME,
 			triggerType: trigger.name,
 			triggerVersion: trigger.version,
