@@ -95,6 +95,25 @@ async function drain(stack: Stack, workflowId: string, base: number, expected: n
 	return Date.now();
 }
 
+/**
+ * When the last of the workflow's newest `count` executions stopped (n8n's own `stoppedAt`, ms since
+ * epoch; same machine clock). Polling for completion is only good to about a second.
+ */
+async function lastStoppedAt(stack: Stack, workflowId: string, count: number): Promise<number> {
+	const stopped: number[] = [];
+	let cursor: string | undefined;
+	while (stopped.length < count) {
+		const page = await stack.http.api<{ data: Array<{ id: string; stoppedAt: string | null }>; nextCursor?: string | null }>(
+			'GET',
+			`/executions?workflowId=${workflowId}&limit=250${cursor ? `&cursor=${cursor}` : ''}`,
+		);
+		for (const execution of page.data) if (execution.stoppedAt) stopped.push(Date.parse(execution.stoppedAt));
+		if (!page.nextCursor || page.data.length === 0) break;
+		cursor = page.nextCursor;
+	}
+	return Math.max(...stopped.slice(0, count));
+}
+
 /** Bytes of each stored execution (SQLite `execution_data`), read with n8n's own Node 24 and sqlite3. */
 function executionBytes(userFolder: string, executionIds: string[]) {
 	const script = `
@@ -253,7 +272,8 @@ async function throughput(stack: Stack, targets: Record<Kind, Target>, saved: bo
 						maxMs: LOAD_MAX_MS,
 					});
 					if (result.ok !== result.sent) log(`  ${kind}: ${result.sent - result.ok} of ${result.sent} not 2xx: ${JSON.stringify(result.statuses)}`);
-					const finished = await drain(stack, target.id, base, result.ok, saved);
+					let finished = await drain(stack, target.id, base, result.ok, saved);
+					if (saved && result.ok > 0) finished = await lastStoppedAt(stack, target.id, result.ok);
 					const cell = byKind.get(kind) ?? { workflow: kind, events: size, connections, rounds: [], completedMs: [] };
 					cell.rounds.push(result);
 					cell.completedMs.push(finished - started);
@@ -312,7 +332,8 @@ async function timedRates(stack: Stack, targets: Record<Kind, Target>, saved: bo
 			overallRate: rate,
 			maxMs: RATE_SECONDS * 1000 + 15_000,
 		});
-		const finished = await drain(stack, target.id, base, result.ok, saved);
+		let finished = await drain(stack, target.id, base, result.ok, saved);
+		if (saved && result.ok > 0) finished = await lastStoppedAt(stack, target.id, result.ok);
 		rows.push({
 			workflow: kind,
 			eventsPerSecond,
