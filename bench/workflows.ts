@@ -95,6 +95,6 @@ export function handBuiltWorkflow(name: string, path: string, headerAuth: { id: 
 	]);
 }
 
-export function floorWorkflow(name: string, path: string) {
-	return chain(name, [webhookNode(path), NO_OP_NODE]);
+export function floorWorkflow(name: string, path: string, headerAuth?: { id: string; name: string }) {
+	return chain(name, [webhookNode(path, headerAuth), NO_OP_NODE]);
 }

@@ -1,0 +1,134 @@
+/**
+ * Where n8n spends its CPU per delivery: starts the bench stack with n8n under `--cpu-prof`, sends
+ * one-event deliveries back to back (concurrency 1) to one workflow only, stops n8n and sums the
+ * profile's self time by package and by function. One n8n per workflow, so profiles don't mix.
+ *
+ *   npx tsx bench/profile.ts [A|floor|B] [deliveries]
+ *
+ * Not part of `npm run bench`; writes .cache/bench/profile-<kind>.json and prints a summary.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { createNoOpWorkflow, publishAndSettle, startStack } from '../test/e2e/harness';
+import { REPO_ROOT } from '../scripts/n8n-runtime';
+import { Deliveries, oktaHeaders, percentile, runLoad } from './load';
+import { floorWorkflow, handBuiltWorkflow, webhookPath } from './workflows';
+
+interface ProfileNode {
+	id: number;
+	callFrame: { functionName: string; url: string; lineNumber: number };
+	hitCount?: number;
+}
+
+/**
+ * Self time by package and function, over the load only: from the first sample in the workflow's
+ * webhook code (`marker`) for `windowMs`.
+ */
+function summarize(file: string, deliveries: number, marker: string, windowMs: number) {
+	const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+	const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+	const selfUs = new Map<number, number>();
+	let time = 0;
+	let windowStart = -1;
+	for (let index = 0; index < profile.samples.length; index++) {
+		time += profile.timeDeltas[index] ?? 0;
+		const node = nodes.get(profile.samples[index]);
+		if (windowStart < 0 && node?.callFrame.url.includes(marker)) windowStart = time;
+		if (windowStart < 0 || time > windowStart + windowMs * 1000) continue;
+		const delta = profile.timeDeltas[index + 1] ?? 0;
+		selfUs.set(profile.samples[index], (selfUs.get(profile.samples[index]) ?? 0) + delta);
+	}
+	const byPackage = new Map<string, number>();
+	const byFunction = new Map<string, number>();
+	let totalUs = 0;
+	for (const node of profile.nodes) {
+		const us = selfUs.get(node.id) ?? 0;
+		if (!us) continue;
+		totalUs += us;
+		const url = node.callFrame.url;
+		const pkg =
+			/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+			(url.includes('/work/main/dist/') ? 'this package (dist)' : url ? (url.startsWith('node:') ? 'node core' : url) : `(${node.callFrame.functionName || 'native'})`);
+		byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
+		const fn = `${node.callFrame.functionName || '(anonymous)'} ${pkg}:${node.callFrame.lineNumber + 1}`;
+		byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
+	}
+	const top = (map: Map<string, number>, n: number) =>
+		[...map.entries()]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, n)
+			.map(([name, us]) => ({ name, msPerDelivery: Number((us / 1000 / deliveries).toFixed(3)) }));
+	return { windowMs, totalMsPerDelivery: Number((totalUs / 1000 / deliveries).toFixed(3)), packages: top(byPackage, 25), functions: top(byFunction, 40) };
+}
+
+async function main() {
+	// floorAuth: the floor with header auth, i.e. with a credential (n8n checks credential access per execution).
+	const kind = (process.argv[2] ?? 'A') as 'A' | 'B' | 'floor' | 'floorAuth';
+	const amount = Number(process.argv[3] ?? 300);
+	const profileDir = fs.mkdtempSync(path.join(REPO_ROOT, '.cache', 'bench', `cpuprof-${kind}-`));
+	// BENCH_EXTENSIONS_DIR: load a locally built variant of the package instead of dist/ (a prototype).
+	const extensionsDir = process.env.BENCH_EXTENSIONS_DIR;
+	const label = `${kind}${extensionsDir ? '-prototype' : ''}`;
+	const stack = await startStack(
+		{ env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` }, ...(extensionsDir ? { extensionsDir } : {}) },
+		`bench-profile-${label}`,
+	);
+	let url: string;
+	let secret = 'bench-floor-has-no-auth';
+	let result: Awaited<ReturnType<typeof runLoad>> | undefined;
+	let runMs: { p50: number; p90: number } | undefined;
+	try {
+		if (kind === 'A') {
+			const a = await createNoOpWorkflow(stack, 'profile A');
+			await publishAndSettle(stack, a.id);
+			url = a.productionUrl;
+			const hook = stack.sandbox.hooks().find((h: { channel?: { config?: { uri?: string } } }) => h.channel?.config?.uri === url) as {
+				channel: { config: { authScheme: { value: string } } };
+			};
+			secret = hook.channel.config.authScheme.value;
+		} else if (kind === 'B' || kind === 'floorAuth') {
+			secret = 'bench-profile-secret-0123456789abcdefghijkl';
+			const credential = await stack.http.createCredential('profile auth', 'httpHeaderAuth', { name: 'Authorization', value: secret });
+			const auth = { id: credential.id, name: credential.name };
+			const workflow = await stack.http.createWorkflow(
+				kind === 'B' ? handBuiltWorkflow('profile B', 'profile-b', auth) : floorWorkflow('profile floor+auth', 'profile-b', auth),
+			);
+			await publishAndSettle(stack, workflow.id);
+			url = `${stack.n8n.baseUrl}${webhookPath('profile-b')}`;
+		} else {
+			const workflow = await stack.http.createWorkflow(floorWorkflow('profile floor', 'profile-floor'));
+			await publishAndSettle(stack, workflow.id);
+			url = `${stack.n8n.baseUrl}${webhookPath('profile-floor')}`;
+		}
+		result = await runLoad({ url, headers: oktaHeaders(secret), deliveries: new Deliveries(1), connections: 1, amount, maxMs: 60_000 });
+		process.stdout.write(`${kind}: ${result.ok} ok in ${result.elapsedMs} ms, p50 ${percentile(result.latencies, 50)} ms\n`);
+		await new Promise((r) => setTimeout(r, 3000));
+		const executions = await stack.http.api<{ data: Array<{ startedAt: string; stoppedAt: string }> }>('GET', `/executions?limit=250`);
+		const durations = executions.data.map((e) => Date.parse(e.stoppedAt) - Date.parse(e.startedAt));
+		runMs = { p50: percentile(durations, 50), p90: percentile(durations, 90) };
+		process.stdout.write(`${kind}: execution startedAt→stoppedAt p50 ${runMs.p50} ms, p90 ${runMs.p90} ms\n`);
+	} finally {
+		await stack.close();
+	}
+	// The main process's profile is the largest (the task runner's is nearly empty).
+	const files = fs.readdirSync(profileDir).map((f) => path.join(profileDir, f));
+	const main = files.sort((x, y) => fs.statSync(y).size - fs.statSync(x).size)[0];
+	const marker = kind === 'A' ? 'OktaMfaPreregistrationTrigger' : 'nodes/Webhook/Webhook.node';
+	// The whole load (answers and runs): to the last answer plus the time for the last runs.
+	const summary = summarize(main, result?.ok ?? amount, marker, (result?.elapsedMs ?? 0) + 500);
+	const out = path.join(REPO_ROOT, '.cache', 'bench', `profile-${label}.json`);
+	fs.writeFileSync(
+		out,
+		JSON.stringify({ kind: label, extensionsDir, deliveries: result?.ok, elapsedMs: result?.elapsedMs, answerP50Ms: result && percentile(result.latencies, 50), runMs, ...summary }, null, 2),
+	);
+	process.stdout.write(`${JSON.stringify(summary.packages.slice(0, 15), null, 1)}\n${JSON.stringify(summary.functions.slice(0, 25), null, 1)}\n`);
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
