@@ -149,7 +149,8 @@ function profiles(list: any[] | undefined): string {
 			.join('; ');
 	return `## Where the time goes: CPU profiles of n8n (bench/profile.ts)
 
-Run separately (\`npx tsx bench/profile.ts A|floor|floorAuth|B 300\`, not part of \`npm run bench\`): one n8n under
+Run separately (\`npx tsx bench/profile.ts A|floor|floorAuth|B 300\`, not part of \`npm run bench\`; these on
+${[...new Set(list.map((p) => String(p.date ?? '').slice(0, 10)))].join(', ')}, same machine): one n8n under
 \`--cpu-prof\` per workflow, 1-event deliveries back to back (concurrency 1), n8n defaults. **floor+auth** is the floor
 with the Webhook node's header auth (**floorAuth**), i.e. a workflow with a credential, like A and B. CPU is n8n's main process, self
 time over the load only, per delivery.
@@ -346,9 +347,10 @@ ${table(
 )}
 
 A per event against B: ${ratio(size('A', 100)?.bytesPerEvent, size('B', 100)?.bytesPerEvent)}× (100 events), against the floor (the body stored once):
-${ratio(size('A', 100)?.bytesPerEvent, size('floor', 100)?.bytesPerEvent)}×. A stores each event once (\`eventDetails\`) plus the card's fields; the
-No Operation node's output is the same items and adds nothing (n8n's flatted form stores shared objects once), and the
-headers object is shared by every item of a delivery. B stores the body (Webhook), every event again (Split Out) and the
+${ratio(size('A', 100)?.bytesPerEvent, size('floor', 100)?.bytesPerEvent)}×. A stores each event once (\`eventDetails\`) plus the card's fields: at 100
+events, ${fmt(size('A', 100)?.bytesPerEvent, 0)} bytes per event for an event of ${fmt(inProc.deliveryCost[2]?.bodyBytes / 100, 0)} bytes, so neither the No Operation node's output (the same
+item objects; n8n's flatted form stores a shared object once) nor the headers (one object shared by a delivery's items)
+is stored again. B stores the body (Webhook), every event again (Split Out) and the
 card items (Edit Fields).
 
 ## 5. Lifecycle: Okta calls (from the sandbox's request log)
@@ -389,13 +391,22 @@ ${JSON.stringify({ ...results, throughput: results.throughput, throughputSaveLes
 `;
 }
 
-if (require.main === module) {
-	const root = path.resolve(__dirname, '..');
-	const input = process.argv[2] ?? path.join(root, '.cache', 'bench', 'results.json');
-	const results = JSON.parse(fs.readFileSync(input, 'utf8'));
-	const profileFiles = ['A', 'A-prototype', 'floor', 'floorAuth', 'B']
-		.map((kind) => path.join(root, '.cache', 'bench', `profile-${kind}.json`))
+const ROOT = path.resolve(__dirname, '..');
+
+/** Attaches the CPU profiles bench/profile.ts left in .cache/bench (run separately), with their dates. */
+export function withProfiles(results: any): any {
+	const files = ['A', 'A-prototype', 'floor', 'floorAuth', 'B']
+		.map((kind) => path.join(ROOT, '.cache', 'bench', `profile-${kind}.json`))
 		.filter((file) => fs.existsSync(file));
-	if (profileFiles.length) results.profiles = profileFiles.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')));
-	fs.writeFileSync(path.join(root, 'docs', 'BENCHMARKS.md'), renderReport(results));
+	if (files.length === 0) return results;
+	return {
+		...results,
+		profiles: files.map((file) => ({ ...JSON.parse(fs.readFileSync(file, 'utf8')), date: fs.statSync(file).mtime.toISOString() })),
+	};
+}
+
+if (require.main === module) {
+	const input = process.argv[2] ?? path.join(ROOT, '.cache', 'bench', 'results.json');
+	const results = JSON.parse(fs.readFileSync(input, 'utf8'));
+	fs.writeFileSync(path.join(ROOT, 'docs', 'BENCHMARKS.md'), renderReport(withProfiles(results)));
 }

@@ -433,9 +433,9 @@ async function main() {
 	const raw = path.join(REPO_ROOT, '.cache', 'bench', 'results.json');
 	fs.mkdirSync(path.dirname(raw), { recursive: true });
 	fs.writeFileSync(raw, JSON.stringify(results, null, 2));
-	const { renderReport } = await import('./report');
+	const { renderReport, withProfiles } = await import('./report');
 	const file = path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md');
-	fs.writeFileSync(file, renderReport(results));
+	fs.writeFileSync(file, renderReport(withProfiles(results)));
 	log(`wrote ${path.relative(REPO_ROOT, file)} after ${results.totalSeconds} s`);
 }
 
