@@ -76,7 +76,9 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 			verdict = answerVerification(headers);
 		} else {
 			const { hookId, secret } = this.getWorkflowStaticData('node') as HookRegistration;
-			const registrationKey = `${this.getNodeWebhookUrl('default')} ${hookId}`;
+			// Okta's hook id tells the test listener's hook from the published one. (Not the webhook URL:
+			// n8n resolves it through its expression engine, which costs milliseconds per delivery.)
+			const registrationKey = `${this.getMode()} ${this.getNode().webhookId} ${hookId}`;
 			verdict = readDelivery({ headers, body: this.getBodyData(), secret, seen: seenEventsFor(registrationKey) });
 		}
 
