@@ -6,28 +6,19 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { OKTA_ICON, ORG_URL_PROPERTY } from './oktaOrg';
+
 export class OktaEventHookApi implements ICredentialType {
 	name = 'oktaEventHookApi';
 
 	displayName = 'Okta Event Hook API';
 
-	icon: Icon = {
-		light: 'file:../nodes/OktaMfaPreregistrationTrigger/okta.svg',
-		dark: 'file:../nodes/OktaMfaPreregistrationTrigger/okta.dark.svg',
-	};
+	icon: Icon = OKTA_ICON;
 
 	documentationUrl = 'https://developer.okta.com/docs/guides/create-an-api-token/main/';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Org URL',
-			name: 'url',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'https://acme.okta.com',
-			description: 'The address of your Okta org, without a path',
-		},
+		ORG_URL_PROPERTY,
 		{
 			displayName: 'API Token',
 			name: 'accessToken',

@@ -9,6 +9,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { OKTA_ICON, ORG_URL_PROPERTY } from './oktaOrg';
+
 import { dpopProof } from '../nodes/okta/dpop';
 import { DEFAULT_SCOPES, requestToken } from '../nodes/okta/oauth';
 
@@ -23,23 +25,12 @@ export class OktaEventHookOAuth2Api implements ICredentialType {
 
 	displayName = 'Okta Event Hook OAuth2 API';
 
-	icon: Icon = {
-		light: 'file:../nodes/OktaMfaPreregistrationTrigger/okta.svg',
-		dark: 'file:../nodes/OktaMfaPreregistrationTrigger/okta.dark.svg',
-	};
+	icon: Icon = OKTA_ICON;
 
 	documentationUrl = 'https://developer.okta.com/docs/guides/implement-oauth-for-okta-serviceapp/main/';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Org URL',
-			name: 'url',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'https://acme.okta.com',
-			description: 'The address of your Okta org, without a path',
-		},
+		ORG_URL_PROPERTY,
 		{
 			displayName: 'Client ID',
 			name: 'clientId',

@@ -7,6 +7,7 @@ import type {
 	IHttpRequestOptions,
 } from 'n8n-workflow';
 
+import { findInCauseChain } from './causeChain';
 import { oktaApiError, oktaTokenError, oktaUnreachableError } from './errors';
 import type { OktaAuthentication } from './errors';
 import { isOktaTokenError } from './oauth';
@@ -67,27 +68,15 @@ export function authenticationOf(context: IHookFunctions): OktaAuthentication {
 
 /** The HTTP status and body of a request n8n threw for (with OAuth, a 401 survives n8n's own refresh and retry). */
 function thrownResponse(error: unknown): { status: number; body: unknown; headers: Record<string, unknown> } | undefined {
-	let current = error as { response?: { status?: unknown; data?: unknown; headers?: unknown }; cause?: unknown } | undefined;
-	for (let depth = 0; current && depth < 4; depth++) {
-		if (typeof current.response?.status === 'number') {
-			return {
-				status: current.response.status,
-				body: current.response.data,
-				headers: (current.response.headers ?? {}) as Record<string, unknown>,
-			};
-		}
-		current = current.cause as typeof current;
-	}
-	return undefined;
+	return findInCauseChain(error, ({ response }) => {
+		const answer = response as { status?: unknown; data?: unknown; headers?: unknown } | undefined;
+		if (typeof answer?.status !== 'number') return undefined;
+		return { status: answer.status, body: answer.data, headers: (answer.headers ?? {}) as Record<string, unknown> };
+	});
 }
 
 function tokenErrorIn(error: unknown) {
-	let current = error as { cause?: unknown } | undefined;
-	for (let depth = 0; current && depth < 4; depth++) {
-		if (isOktaTokenError(current)) return current;
-		current = current.cause as typeof current;
-	}
-	return undefined;
+	return findInCauseChain(error, (link) => (isOktaTokenError(link) ? link : undefined));
 }
 
 /** One call to the Okta management API: base URL, auth, 429 waits, Okta errors as NodeApiError. */

@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
+import { networkErrorCode } from './causeChain';
 import type { OktaTokenError } from './oauth';
 
 /** The node's Authentication choice: an API token, or an OAuth 2.0 service app. */
@@ -143,14 +144,4 @@ export function oktaUnreachableError(node: INode, operation: string, orgUrl: str
 	return new NodeOperationError(node, `Could not reach Okta at ${orgUrl} to ${operation}: ${reason}`, {
 		description: `Check the Okta org URL in the credential (for example https://acme.okta.com), that n8n can reach it, and that its certificate is trusted.${code ? ` (${code})` : ''}`,
 	});
-}
-
-/** The system error code (ECONNREFUSED, ETIMEDOUT, …) somewhere in n8n's wrapped error chain. */
-function networkErrorCode(error: unknown): string | undefined {
-	let current = error as { code?: unknown; cause?: unknown } | undefined;
-	for (let depth = 0; current && depth < 4; depth++) {
-		if (typeof current.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(current.code)) return current.code;
-		current = current.cause as typeof current;
-	}
-	return undefined;
 }

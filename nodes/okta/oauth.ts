@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
+import { networkErrorCode } from './causeChain';
 import { dpopProof, generateDpopKey } from './dpop';
 import { parsePrivateKey, signJwt } from './jwt';
 
@@ -111,21 +112,12 @@ async function postToken(httpRequest: HttpRequest, options: IHttpRequestOptions)
 	try {
 		return (await httpRequest(options)) as TokenResponse;
 	} catch (error) {
-		const code = networkCode(error);
+		const code = networkErrorCode(error);
 		return new OktaTokenError(
 			`Could not reach Okta's token endpoint at ${options.url}`,
 			`Check the Org URL in the credential, that n8n can reach it and that its certificate is trusted.${code ? ` (${code})` : ''}`,
 		);
 	}
-}
-
-function networkCode(error: unknown): string | undefined {
-	let current = error as { code?: unknown; cause?: unknown } | undefined;
-	for (let depth = 0; current && depth < 4; depth++) {
-		if (typeof current.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(current.code)) return current.code;
-		current = current.cause as typeof current;
-	}
-	return undefined;
 }
 
 export function clientAssertion(credential: OAuthCredential, key: KeyObject): string {
