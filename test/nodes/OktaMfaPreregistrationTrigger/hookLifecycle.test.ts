@@ -10,6 +10,7 @@ import { expectOktaSchema } from '../../okta-sandbox/schemas';
 import { expectRecordedResponsesMatchSpec } from '../../okta-sandbox/test-helpers';
 import { startTriggerHost } from '../../support/triggerHost';
 import type { TriggerHost } from '../../support/triggerHost';
+import { failure } from '../../support/failure';
 
 const EVENT = 'system.mfa.preregister.initiate';
 
@@ -43,15 +44,6 @@ function trigger(settings: { test?: boolean; url?: string; webhookId?: string } 
 
 const hooksOn = (uri: string) => sandbox.hooks().filter((hook) => hook.channel.config.uri === uri);
 const ops = () => sandbox.requests.map((request) => request.op);
-
-async function failure(promise: Promise<unknown>): Promise<Error & { description?: string; httpCode?: string }> {
-	try {
-		await promise;
-	} catch (error) {
-		return error as Error;
-	}
-	throw new Error('expected a failure');
-}
 
 function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
 	return new Promise((resolve, reject) => {

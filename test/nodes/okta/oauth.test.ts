@@ -11,6 +11,7 @@ import { makeKeyPair, serviceApp } from '../../support/serviceApp';
 import type { TestKeyPair } from '../../support/serviceApp';
 import { startTriggerHost } from '../../support/triggerHost';
 import type { TriggerHost } from '../../support/triggerHost';
+import { failure } from '../../support/failure';
 
 const rsa = makeKeyPair('rsa');
 const ec = makeKeyPair('ec');
@@ -46,15 +47,6 @@ const ops = (sandbox: OktaSandbox) => sandbox.requests.map((request) => `${reque
 const apiCalls = (sandbox: OktaSandbox) => sandbox.requests.filter((request) => request.op !== 'token');
 const proofJwk = (request: RecordedRequest) =>
 	JSON.stringify(JSON.parse(Buffer.from(String(request.headers.dpop).split('.')[0], 'base64url').toString()).jwk);
-
-async function failure(promise: Promise<unknown>): Promise<Error & { description?: string; httpCode?: string }> {
-	try {
-		await promise;
-	} catch (error) {
-		return error as Error;
-	}
-	throw new Error('expected a failure');
-}
 
 /** Nothing secret in what the user (and n8n's logs) get. */
 function expectNoSecrets(error: unknown, sandbox: OktaSandbox, privateKeyPem: string) {
