@@ -10,6 +10,7 @@ import {
 	listEventHooks,
 	verifyEventHook,
 } from '../okta/eventHooks';
+import { oktaApiStatus } from '../okta/errors';
 import type { OktaEventHook } from '../okta/eventHooks';
 import { MFA_PREREGISTRATION_EVENT } from './oktaTypes';
 
@@ -98,14 +99,14 @@ export async function registerHook(this: IHookFunctions): Promise<boolean> {
 	const uri = webhookUrl(this);
 	assertHttps(this, uri);
 
-	for (const stale of (await listEventHooks.call(this)).filter((hook) => isOurs(this, hook))) {
-		await removeOrSayWhich(this, stale.id);
-	}
+	// checkExists found the hook n8n knows unfit (deactivated, moved, edited...): replace it.
+	const { hookId: unfit } = registration(this);
+	if (unfit) await removeOrSayWhich(this, unfit);
 	forget(this);
 
 	// 256 bits from the CSPRNG; Okta never returns it, so this static data is its only copy.
 	const secret = randomBytes(32).toString('base64url');
-	const hook = await createEventHook.call(this, {
+	const hook = await createOwnHook(this, {
 		name: hookName(this),
 		events: { type: 'EVENT_TYPE', items: [MFA_PREREGISTRATION_EVENT] },
 		channel: {
@@ -130,6 +131,25 @@ export async function registerHook(this: IHookFunctions): Promise<boolean> {
 	if (typeof verified?.lastUpdated === 'string') stored.lastUpdated = verified.lastUpdated;
 	Object.assign(registration(this), stored);
 	return true;
+}
+
+/**
+ * Publishing costs Okta two calls, create and verify. A hook of ours that n8n lost track of (n8n
+ * stopped between Okta's answer and saving static data, or a restored database) has the same name,
+ * and Okta refuses a second hook with a name in use (400); so does a full org. Only then are the
+ * org's hooks listed: ours are removed and the create is tried once more, else Okta's refusal stands.
+ */
+async function createOwnHook(context: IHookFunctions, body: IDataObject): Promise<OktaEventHook> {
+	const refusal = await createEventHook.call(context, body).then(
+		(hook) => ({ hook }),
+		(error: NodeApiError) => ({ error }),
+	);
+	if ('hook' in refusal) return refusal.hook;
+	if (oktaApiStatus(refusal.error) !== 400) throw refusal.error;
+	const leftBehind = (await listEventHooks.call(context)).filter((hook) => isOurs(context, hook));
+	if (leftBehind.length === 0) throw refusal.error;
+	for (const hook of leftBehind) await removeOrSayWhich(context, hook.id);
+	return await createEventHook.call(context, body);
 }
 
 /** A hook that could not be verified must not stay behind; if even that fails, say which hook to delete. */

@@ -94,11 +94,22 @@ export function oktaApiError(
 	]
 		.filter(Boolean)
 		.join(', ');
-	return new NodeApiError(node, { ...body, httpCode: String(status) } as JsonObject, {
+	const error = new NodeApiError(node, { ...body, httpCode: String(status) } as JsonObject, {
 		message: `Okta refused to ${operation}: ${okta}`,
 		description: `${adviceFor(status, body, causes, authentication, headers)} (${reference})`,
 		httpCode: String(status),
 	});
+	error.context.oktaApiStatus = status;
+	return error;
+}
+
+/**
+ * The HTTP status of an answer from Okta's Management API behind an error from oktaApiError; undefined
+ * for the token endpoint's refusals and for network failures, which merely share some status codes.
+ */
+export function oktaApiStatus(error: unknown): number | undefined {
+	const status = (error as { context?: { oktaApiStatus?: unknown } } | undefined)?.context?.oktaApiStatus;
+	return typeof status === 'number' ? status : undefined;
 }
 
 /** The token endpoint refused the service app (or the credential cannot sign): Okta's words and what to do. */

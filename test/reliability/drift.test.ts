@@ -149,7 +149,7 @@ describe("n8n's base URL changed (N8N_WEBHOOK_URL)", () => {
 });
 
 describe("n8n lost the node's static data (restored database)", () => {
-	it('the next publish finds the hook by its URL and replaces it: one hook', async () => {
+	it('the next publish meets Okta\'s refusal of a second hook under its name, finds it and replaces it: one hook', async () => {
 		const { node, driver } = published();
 		expect((await driver().publish()).ok).toBe(true);
 		node.stored = {};

@@ -67,7 +67,7 @@ describe('publishing with a DPoP service app', () => {
 	])('gets a token (proof, use_dpop_nonce, proof with nonce) and creates a verified hook, with %s keys', async (_, keys) => {
 		const { sandbox, node, host } = await setUp({ keys });
 		await node.publish();
-		expect(ops(sandbox)).toEqual(['token 400', 'token 200', 'list 200', 'create 200', 'verify 200']);
+		expect(ops(sandbox)).toEqual(['token 400', 'token 200', 'create 200', 'verify 200']);
 		const [hook] = sandbox.hooks();
 		expect(hook).toMatchObject({ status: 'ACTIVE', verificationStatus: 'VERIFIED' });
 		expect(node.stored.hookId).toBe(hook.id);
@@ -135,7 +135,7 @@ describe('publishing with a service app without DPoP', () => {
 	it('uses the Bearer token Okta issues despite the proof', async () => {
 		const { sandbox, node } = await setUp({ app: { dpop: false } });
 		await node.publish();
-		expect(ops(sandbox)).toEqual(['token 200', 'list 200', 'create 200', 'verify 200']);
+		expect(ops(sandbox)).toEqual(['token 200', 'create 200', 'verify 200']);
 		for (const call of apiCalls(sandbox)) {
 			expect(String(call.headers.authorization)).toMatch(/^Bearer /);
 			expect(call.headers.dpop).toBeUndefined();
@@ -145,7 +145,7 @@ describe('publishing with a service app without DPoP', () => {
 	it('asks again without a proof when Okta refuses proofs from the app', async () => {
 		const { sandbox, node } = await setUp({ app: { dpop: false }, sandbox: { nonDpopAppProof: 'reject' } });
 		await node.publish();
-		expect(ops(sandbox)).toEqual(['token 400', 'token 200', 'list 200', 'create 200', 'verify 200']);
+		expect(ops(sandbox)).toEqual(['token 400', 'token 200', 'create 200', 'verify 200']);
 		expect(sandbox.requests[1].headers.dpop).toBeUndefined();
 	});
 });
@@ -160,7 +160,7 @@ describe('what the user is told', () => {
 		const { sandbox, node, credentials } = await setUp(settings);
 		const error = await failure(node.publish());
 		expect(error.constructor.name).toBe('NodeApiError');
-		expect(error.message).toMatch(/^Could not list event hooks: Okta refused to issue an access token/);
+		expect(error.message).toMatch(/^Could not create the event hook: Okta refused to issue an access token/);
 		expect(error.message).toMatch(message);
 		expect(error.description).toMatch(description);
 		expect(sandbox.hooks()).toHaveLength(0);
@@ -170,7 +170,7 @@ describe('what the user is told', () => {
 	it('a token without okta.eventHooks.manage: Okta\'s 403 and "grant okta.eventHooks.manage"', async () => {
 		const { sandbox, node, credentials } = await setUp({ credentials: { scopes: 'okta.eventHooks.read' } });
 		const error = await failure(node.publish());
-		expect(ops(sandbox)).toEqual(['token 400', 'token 200', 'list 200', 'create 403']);
+		expect(ops(sandbox)).toEqual(['token 400', 'token 200', 'create 403']);
 		expect(error.message).toMatch(/Okta refused to create the event hook: You do not have permission/);
 		expect(error.description).toMatch(/grant okta\.eventHooks\.manage.*E0000006, HTTP 403/s);
 		expectNoSecrets(error, sandbox, credentials.privateKey);
@@ -179,7 +179,7 @@ describe('what the user is told', () => {
 	it('an app without an admin role: "assign it an admin role"', async () => {
 		const { node } = await setUp({ app: { adminRole: false } });
 		const error = await failure(node.publish());
-		expect(error.message).toMatch(/Okta refused to list event hooks/);
+		expect(error.message).toMatch(/Okta refused to create the event hook/);
 		expect(error.description).toMatch(/assign it an admin role/);
 		expect(error.httpCode).toBe('403');
 	});
