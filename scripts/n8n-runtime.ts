@@ -179,6 +179,12 @@ export interface StartN8nOptions {
 	logFile?: string;
 	/** Also echo n8n's output to this process's stdout. */
 	echo?: boolean;
+	/**
+	 * The n8n sub-command. Default `start` (the main process). `webhook` and `worker` are queue
+	 * mode's other processes (they need EXECUTIONS_MODE=queue and a shared database in `env`);
+	 * a worker serves no HTTP, so only its ready line is waited for.
+	 */
+	command?: 'start' | 'webhook' | 'worker';
 	/** Give up waiting for /healthz after this long. Default 180 s. */
 	startTimeoutMs?: number;
 	log?: (line: string) => void;
@@ -234,6 +240,9 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const baseUrl = `${protocol}://localhost:${port}`;
 	const logFile = options.logFile ?? path.join(userFolder, 'n8n.log');
 	const extensions = options.extensionsDir ?? path.join(REPO_ROOT, 'dist');
+	const command = options.command ?? 'start';
+	/** The line each process prints last when it is ready. */
+	const readyLine = { start: /Editor is now accessible via/, webhook: /Webhook listener waiting for requests/, worker: /n8n worker is now ready/ }[command];
 
 	const env: NodeJS.ProcessEnv = {
 		...cleanEnv(),
@@ -274,8 +283,8 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 
 	fs.mkdirSync(path.dirname(logFile), { recursive: true });
 	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
-	logStream.write(`\n=== n8n ${N8N_VERSION} starting ${new Date().toISOString()} on ${baseUrl} ===\n`);
-	const child = spawn(runtime.node, [runtime.n8nBin, 'start'], {
+	logStream.write(`\n=== n8n ${N8N_VERSION} ${command} starting ${new Date().toISOString()} on ${baseUrl} ===\n`);
+	const child = spawn(runtime.node, [runtime.n8nBin, command], {
 		cwd: userFolder,
 		env,
 		detached: true, // own process group, so stop() also ends the task runner
@@ -343,9 +352,9 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 
 	const started = Date.now();
 	const timeout = options.startTimeoutMs ?? 180000;
-	log(`[n8n-runtime] starting n8n ${N8N_VERSION} on ${baseUrl} (user folder ${userFolder}, log ${logFile})`);
+	log(`[n8n-runtime] starting n8n ${N8N_VERSION} ${command} on ${baseUrl} (user folder ${userFolder}, log ${logFile})`);
 	try {
-		for (;;) {
+		while (command !== 'worker') {
 			if (child.exitCode !== null || child.signalCode !== null) {
 				throw new Error(`n8n exited during startup (${child.exitCode ?? child.signalCode}); last output:\n${output.slice(-3000)}`);
 			}
@@ -361,7 +370,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 			await new Promise((r) => setTimeout(r, 500));
 		}
 		// /healthz answers before the editor and webhooks are fully up; this line comes last.
-		await waitForOutput(/Editor is now accessible via/, Math.max(10000, timeout - (Date.now() - started)));
+		await waitForOutput(readyLine, Math.max(10000, timeout - (Date.now() - started)));
 	} catch (error) {
 		await stop();
 		throw error;
