@@ -3,7 +3,9 @@
  * one-event deliveries back to back (concurrency 1) to one workflow only, stops n8n and sums the
  * profile's self time by package and by function. One n8n per workflow, so profiles don't mix.
  *
- *   npx tsx bench/profile.ts [A|floor|B] [deliveries]
+ *   npx tsx bench/profile.ts [A|floor|floorAuth|B] [deliveries]
+ *
+ * Call stacks of the profile (who calls the expression engine and SQLite): bench/profile-stacks.ts.
  *
  * Not part of `npm run bench`; writes .cache/bench/profile-<kind>.json and prints a summary.
  */
@@ -69,15 +71,18 @@ async function main() {
 	const profileDir = fs.mkdtempSync(path.join(REPO_ROOT, '.cache', 'bench', `cpuprof-${kind}-`));
 	// BENCH_EXTENSIONS_DIR: load a locally built variant of the package instead of dist/ (a prototype).
 	const extensionsDir = process.env.BENCH_EXTENSIONS_DIR;
-	const label = `${kind}${extensionsDir ? '-prototype' : ''}`;
+	// BENCH_PROFILE_LABEL names the variant (default `<kind>-prototype` with BENCH_EXTENSIONS_DIR);
+	// BENCH_N8N_ENV (JSON) adds n8n settings, e.g. '{"N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE":"true"}'.
+	const label = process.env.BENCH_PROFILE_LABEL ?? `${kind}${extensionsDir ? '-prototype' : ''}`;
+	const extraEnv = JSON.parse(process.env.BENCH_N8N_ENV ?? '{}') as Record<string, string>;
 	const stack = await startStack(
-		{ env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` }, ...(extensionsDir ? { extensionsDir } : {}) },
+		{ env: { ...extraEnv, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` }, ...(extensionsDir ? { extensionsDir } : {}) },
 		`bench-profile-${label}`,
 	);
 	let url: string;
 	let secret = 'bench-floor-has-no-auth';
 	let result: Awaited<ReturnType<typeof runLoad>> | undefined;
-	let runMs: { p50: number; p90: number } | undefined;
+	let runMs: { p50: number; p90: number; completedPerSecond: number } | undefined;
 	try {
 		if (kind === 'A') {
 			const a = await createNoOpWorkflow(stack, 'profile A');
@@ -104,10 +109,25 @@ async function main() {
 		result = await runLoad({ url, headers: oktaHeaders(secret), deliveries: new Deliveries(1), connections: 1, amount, maxMs: 60_000 });
 		process.stdout.write(`${kind}: ${result.ok} ok in ${result.elapsedMs} ms, p50 ${percentile(result.latencies, 50)} ms\n`);
 		await new Promise((r) => setTimeout(r, 3000));
-		const executions = await stack.http.api<{ data: Array<{ startedAt: string; stoppedAt: string }> }>('GET', `/executions?limit=250`);
-		const durations = executions.data.map((e) => Date.parse(e.stoppedAt) - Date.parse(e.startedAt));
-		runMs = { p50: percentile(durations, 50), p90: percentile(durations, 90) };
-		process.stdout.write(`${kind}: execution startedAt→stoppedAt p50 ${runMs.p50} ms, p90 ${runMs.p90} ms\n`);
+		// A answers before its execution runs: the answer rate is not the completion rate. Wait for the
+		// backlog (up to 60 s), then take the newest 250 executions' first start to last stop.
+		type Run = { startedAt: string; stoppedAt?: string | null };
+		let executions = await stack.http.api<{ data: Run[] }>('GET', `/executions?limit=250`);
+		for (let waited = 0; waited < 60_000 && (executions.data.length < Math.min(250, amount) || executions.data.some((e) => !e.stoppedAt)); waited += 1000) {
+			await new Promise((r) => setTimeout(r, 1000));
+			executions = await stack.http.api<{ data: Run[] }>('GET', `/executions?limit=250`);
+		}
+		const durations = executions.data.map((e) => Date.parse(e.stoppedAt ?? '') - Date.parse(e.startedAt));
+		const firstStart = Math.min(...executions.data.map((e) => Date.parse(e.startedAt)));
+		const lastStop = Math.max(...executions.data.map((e) => Date.parse(e.stoppedAt ?? '')));
+		runMs = {
+			p50: percentile(durations, 50),
+			p90: percentile(durations, 90),
+			completedPerSecond: Number(((executions.data.length / (lastStop - firstStart)) * 1000).toFixed(1)),
+		};
+		process.stdout.write(
+			`${kind}: execution startedAt→stoppedAt p50 ${runMs.p50} ms, p90 ${runMs.p90} ms; ${executions.data.length} executions finished at ${runMs.completedPerSecond}/s\n`,
+		);
 	} finally {
 		await stack.close();
 	}

@@ -20,7 +20,12 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 		name: 'oktaMfaPreregistrationTrigger',
 		icon: { light: 'file:okta.svg', dark: 'file:okta.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves exactly like 1. n8n (2.41) treats every webhook node at typeVersion 1 as its
+		// legacy Webhook v1: per request it evaluates `$parameter["options"]["binaryData"]` in the
+		// expression engine (webhook-helpers parseRequestBody), about 3 ms of CPU per delivery.
+		// Any other version skips that. Workflows saved with 1 keep working.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: 'MFA Preregistration Initiated',
 		description:
 			'Starts the workflow when an Okta admin preregisters a YubiKey for a user (event system.mfa.preregister.initiate)',
