@@ -82,11 +82,14 @@ const offered = (r: any) => r.eventsPerSecond / r.eventsPerDelivery;
 const sustained = (r: any) => achieved(r) >= 0.95 * offered(r);
 
 function rates(rows: any[]) {
+	// Rows from before the open-loop generator have no connection count or run rate.
+	const openLoop = rows.some((r) => r.connections !== undefined);
 	return table(
 		[
 			'workflow',
 			'events/s',
 			'events / delivery',
+			...(openLoop ? ['connections'] : []),
 			'deliveries/s offered → achieved',
 			'deliveries',
 			'p50 ms',
@@ -95,11 +98,13 @@ function rates(rows: any[]) {
 			'answers > 1 s',
 			'answers > 3 s or none',
 			'runs still going after the last answer',
+			...(openLoop ? ['runs finished/s'] : []),
 		],
 		rows.map((r) => [
 			r.workflow,
 			r.eventsPerSecond,
 			r.eventsPerDelivery,
+			...(openLoop ? [r.connections] : []),
 			`${fmt(offered(r))} → ${sustained(r) ? fmt(achieved(r)) : `**${fmt(achieved(r))}**`}`,
 			r.deliveries,
 			fmt(r.p50Ms, 0),
@@ -108,13 +113,72 @@ function rates(rows: any[]) {
 			r.over1s,
 			r.over3s,
 			`${fmt(r.lastRunFinishedAfterLastAnswerMs / 1000)} s`,
+			...(openLoop ? [fmt(r.runPerSecond)] : []),
 		]),
 	);
 }
 
+/** What each settings section is, for its heading and the goals table. */
+const SETTING_LABELS: Record<string, (s: any) => string> = {
+	sqlitePool: (s) => `SQLite, pool of ${s.SQLITE_POOL_SIZE} (\`DB_SQLITE_POOL_SIZE=${s.SQLITE_POOL_SIZE}\`)`,
+	postgres: () => 'PostgreSQL 15, regular mode',
+	queue: (s) => `queue mode (PostgreSQL, Redis, main + worker (concurrency ${s.WORKER_CONCURRENCY}) + webhook process)`,
+};
+
+/** The §2 cells under other n8n settings (bench/settings.ts), when measured. */
+function settingsSection(results: any): string {
+	const measured = results.settingsRates;
+	const s = results.settings;
+	if (!measured) {
+		return `Not measured here: **PostgreSQL** and **queue mode** (Redis, separate webhook and worker processes). On a 2-core machine
+that already runs the load generator, more processes would compete for the same cores; they are the settings to try
+when one n8n process is the limit (queue mode moves the workflow runs off the process that answers Okta, which is what
+the answer time depends on). Note for queue mode: the duplicate filter is per process (see the README).`;
+	}
+	const parts = Object.keys(SETTING_LABELS).filter((name) => measured[name]);
+	const checks = measured.queue?.checks;
+	const queueNotes = checks
+		? `
+
+Queue mode with this trigger (checked before the load, in the same run): main publishes the workflow and calls Okta
+(\`create\` + verify) and stores the workflow's webhooks in the database; the webhook process finds a request's webhook
+there (through n8n's cache, Redis in queue mode) and loads the published workflow with its static data from the
+database on every request. With \`N8N_WEBHOOK_URL\` set to the webhook process, the hook Okta got is on the webhook process
+(\`${String(checks.hookUri).replace(/\/webhook\/.*$/, '/webhook/…')}\`), so Okta's verification GET was answered by the webhook process: the hook
+is ${checks.hookVerificationStatus}. The trigger's secret, which main stores in the workflow's static data after \`create\`, is
+seen by the webhook process: a delivery with the right secret got ${checks.rightSecret.status} and ran ${checks.rightSecret.executionsRun} execution
+(on the worker), one with a wrong secret got ${checks.wrongSecret.status} and ran ${checks.wrongSecret.executionsRun}. Publication service:
+${measured.queue.publicationService === null ? "n8n's default (on); `N8N_USE_WORKFLOW_PUBLICATION_SERVICE=false` is not needed" : `\`N8N_USE_WORKFLOW_PUBLICATION_SERVICE=${measured.queue.publicationService}\``}.
+Main answers the same production URL too (${checks.sameUrlOnMain.status}, ${checks.sameUrlOnMain.executionsRun ?? '?'} execution run); Okta only calls the URL it was given. The duplicate filter
+is per process: with more than one webhook process, a retried delivery that lands on another process is not recognised.
+"Runs still going after the last answer" is the worker's backlog: the webhook process answers once the execution is
+queued, the worker runs it later.`
+		: '';
+	return `### Other n8n settings
+
+The same cells (A and the floor) on a fresh n8n per setting (started before each), every successful execution saved.
+In n8n 2.41 SQLite always runs pooled in WAL mode (\`sqlite-pooled\`, default pool 3), so "SQLite pool" only enlarges
+the pool. PostgreSQL 15 and Redis run on the same machine with their default settings (n8n's PostgreSQL pool: its
+default of 2 connections). **Every process shares the same ${String(results.machine.cpu).split('×').pop()?.trim()} CPU cores** with the load generator and the
+Okta sandbox: PostgreSQL and its backends, and in queue mode Redis and three n8n processes (main, worker, webhook),
+each with its own task runner. The figures show what the settings do on this machine, not what they do on the
+separate machines they are meant for.
+
+${parts
+	.map((name) => {
+		const { date, seconds, rows } = measured[name];
+		return `**${SETTING_LABELS[name](s)}** (measured ${String(date).slice(0, 16).replace('T', ' ')} UTC, ${fmt(seconds / 60)} min with start-up):\n\n${rates(rows)}`;
+	})
+	.join('\n\n')}${queueNotes}`;
+}
+
 function rateVerdict(r: any): string {
 	if (!r) return '–';
-	if (!sustained(r)) return `**missed**: n8n kept up with only ${fmt(achieved(r))} of ${fmt(offered(r))} deliveries/s (p99 ${fmt(r.p99Ms, 0)} ms of those)`;
+	if (!sustained(r)) {
+		// Closed-loop rows (no connection count) only measured the deliveries the generator managed to send.
+		const of = r.connections === undefined ? ' of those' : `, ${r.over3s} answers > 3 s or none`;
+		return `**missed**: n8n kept up with only ${fmt(achieved(r))} of ${fmt(offered(r))} deliveries/s (p99 ${fmt(r.p99Ms, 0)} ms${of})`;
+	}
 	return `${mark(r.p99Ms <= 1000)} (p99 ${fmt(r.p99Ms, 0)} ms)`;
 }
 
@@ -173,6 +237,22 @@ ${prototypeNote(list)}
 `;
 }
 
+/** How §2's load was generated: the open-loop generator (bench/openLoad.ts) or, in older results, autocannon. */
+function rateMethod(results: any): string {
+	if (!results.timedRates.defaults.some((r: any) => r.connections !== undefined)) {
+		return '(autocannon `overallRate`, up to 10 connections: closed loop, so at ~280 ms per answer it offered at most ~36 deliveries/s; re-run for open-loop figures.)';
+	}
+	return `One delivery is sent every 1/rate s whether or not earlier ones were answered (open loop, bench/openLoad.ts), over
+up to rate × ${results.settings.RATE_CONNECTION_SECONDS} s kept-alive connections (at least 10), as Okta opens more connections when answers are slow;
+an answer time counts from when its delivery was due, so a delivery that waited for a free connection counts that wait.
+A delivery not answered within 10 s counts as none. "Achieved" is the deliveries answered 2xx per second from the first
+delivery to the last answer (in bold when below 95 % of the offered rate); "runs finished/s" counts until the last
+execution stopped (both with the last delivery's own 1/rate s slot added, so that keeping up reads as the offered rate).
+(Reports before this used autocannon's \`overallRate\` with up to 10
+connections: closed loop, each connection sending its share of a second at the second's start, so at ~280 ms per answer it
+could not offer more than ~36 deliveries/s, and at 5/s the five deliveries of a second arrived together.)`;
+}
+
 export function renderReport(results: any): string {
 	const m = results.machine;
 	const s = results.settings;
@@ -215,7 +295,9 @@ export function renderReport(results: any): string {
 Generated by \`npm run bench\` (bench/run.ts, bench/report.ts) on ${m.date.slice(0, 10)}; do not edit by hand.
 It is **not run in CI** (it takes about ${Math.round(results.totalSeconds / 60)} minutes and needs the whole machine); run it from a clean
 clone after \`npm ci\` (the first run installs n8n into \`.cache/n8n\`, ~7 min). The raw figures are at the end.
-Benchmarks are figures in this report, not assertions in the test suite.
+Benchmarks are figures in this report, not assertions in the test suite. Some sections can be re-run alone and merged into
+the stored figures: \`BENCH_ONLY=rates\` (§2 on n8n's defaults), \`BENCH_ONLY=settings\` (§2 under other n8n settings), or
+\`sqlitePool\`, \`postgres\`, \`queue\` (\`BENCH_ONLY=settings npx tsx bench/run.ts\`).
 
 ## Machine and versions
 
@@ -228,7 +310,7 @@ ${table(
 		['memory', `${m.memoryGB} GB`],
 		['OS', m.os],
 		['n8n', `${m.n8n} on Node ${m.n8nNode} (SQLite, regular mode, HTTPS on loopback)`],
-		['load generator', `autocannon ${m.autocannon} on Node ${m.benchNode}, in the same process as the Okta sandbox`],
+		['load generator', `autocannon ${m.autocannon} (§1) and node:https at fixed rates (§2) on Node ${m.benchNode}, in the same process as the Okta sandbox`],
 		['whole run', `${results.totalSeconds} s`],
 	],
 )}
@@ -246,6 +328,12 @@ ${table(
 		[2, 'p99 ≤ 1 s at 50 events/s (n8n defaults)', 'one event per delivery (50 deliveries/s)', rateVerdict(d50)],
 		[2, '', 'ten events per delivery (5 deliveries/s)', rateVerdict(d50b)],
 		['2′', 'the same, saving no successful execution', '5/s; 50/s × 1; 50/s × 10', [l5, l50, l50b].map(rateVerdict).join('; ')],
+		...Object.keys(SETTING_LABELS)
+			.filter((name) => results.settingsRates?.[name])
+			.map((name) => {
+				const rows = results.settingsRates[name].rows;
+				return ['2″', `the same, ${SETTING_LABELS[name](s)}`, '5/s; 50/s × 1; 50/s × 10', [rateA(rows, 5, 1), rateA(rows, 50, 1), rateA(rows, 50, 10)].map(rateVerdict).join('; ')];
+			}),
 		[3, 'authenticate + validate + map ≤ 2× JSON.parse of the body', `at most ${maxParseRatio.toFixed(2)}×`, mark(maxParseRatio <= 2)],
 		[
 			4,
@@ -300,7 +388,7 @@ ${table(['workflow', 'connection', 'deliveries', 'p50 ms', 'p90 ms', 'max ms'], 
 ## 2. Inside Okta's timeout
 
 Okta's cap is 400,000 events a day per org, ≈ 4.6 events/s spread evenly: measured at 5 events/s and at 50 events/s, for
-${s.RATE_SECONDS} s each, at a fixed arrival rate (autocannon \`overallRate\`, up to 10 connections). Okta's batch size is
+${s.RATE_SECONDS} s each, at a fixed arrival rate. ${rateMethod(results)} Okta's batch size is
 undocumented, so 50 events/s is measured as 50 one-event deliveries per second (the worst case) and as 5 deliveries of 10;
 the floor at 50 deliveries/s shows what this n8n manages at all.
 
@@ -319,10 +407,7 @@ runs is seen by polling n8n for running executions, good to about half a second,
 
 ${table(['events / delivery', 'concurrency', 'A run/s', 'B run/s', 'floor run/s', 'A p99 ms', 'A/B (saving less)'], saveLessRows)}
 
-Not measured here: **PostgreSQL** and **queue mode** (Redis, separate webhook and worker processes). On a 2-core machine
-that already runs the load generator, more processes would compete for the same cores; they are the settings to try
-when one n8n process is the limit (queue mode moves the workflow runs off the process that answers Okta, which is what
-the answer time depends on). Note for queue mode: the duplicate filter is per process (see the README).
+${settingsSection(results)}
 
 ## 3. In-process cost against JSON.parse (bench/inProcess.ts)
 

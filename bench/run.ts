@@ -6,6 +6,11 @@
  * docs/BENCHMARKS.md (and the raw figures as JSON inside it). Not run in CI.
  *
  * BENCH_QUICK=1 runs a small smoke version (fewer deliveries, one round) for trying the script.
+ *
+ * BENCH_ONLY runs some sections alone and merges them into .cache/bench/results.json (which a full
+ * run must have written before), then re-renders the report: a comma list of `rates` (§2 on n8n's
+ * defaults and saving less), `settings` (all of bench/settings.ts) or its parts `sqlitePool`,
+ * `postgres`, `queue`. Example: `BENCH_ONLY=settings npx tsx bench/run.ts`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,7 +26,10 @@ import {
 	type Stack,
 } from '../test/e2e/harness';
 import { N8N_VERSION, NODE24_VERSION, REPO_ROOT, RUNTIME_DIR, ensureN8nInstalled } from '../scripts/n8n-runtime';
+import { DRAIN_MAX_MS, FINISHED, countExecutions, drain, lastStoppedAt } from './executions';
 import { Deliveries, oktaHeaders, percentile, runLoad, type LoadResult } from './load';
+import { RATE_CONNECTION_SECONDS, RATE_SECONDS, RATES, timedRates } from './rates';
+import { QUEUE_PUBLICATION_SERVICE, SQLITE_POOL_SIZE, WORKER_CONCURRENCY, measureSettings } from './settings';
 import { floorWorkflow, handBuiltWorkflow, webhookPath } from './workflows';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -34,19 +42,6 @@ const AMOUNT: Record<number, number> = QUICK ? { 1: 40, 10: 20, 100: 10 } : { 1:
 const SAVE_LESS_CONCURRENCIES = [20];
 /** Time bound of one load run, and of waiting for its executions to finish. */
 const LOAD_MAX_MS = 15_000;
-const DRAIN_MAX_MS = 180_000;
-/**
- * Okta's daily cap (400,000 events a day) spread evenly is ~4.6 events/s: 5/s, and ten times that,
- * one event per delivery (the worst case: Okta's batch size is undocumented) and ten per delivery;
- * the floor at the highest rate shows what n8n itself manages.
- */
-const RATES: Array<{ kind: Kind; eventsPerSecond: number; eventsPerDelivery: number }> = [
-	{ kind: 'A', eventsPerSecond: 5, eventsPerDelivery: 1 },
-	{ kind: 'A', eventsPerSecond: 50, eventsPerDelivery: 1 },
-	{ kind: 'A', eventsPerSecond: 50, eventsPerDelivery: 10 },
-	{ kind: 'floor', eventsPerSecond: 50, eventsPerDelivery: 1 },
-];
-const RATE_SECONDS = QUICK ? 6 : 20;
 const PROBES = QUICK ? 5 : 20;
 
 type Kind = 'A' | 'B' | 'floor';
@@ -59,60 +54,6 @@ interface Target {
 
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 const round = (value: number, digits = 1) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
-
-// ---------- n8n helpers ----------
-
-const FINISHED = ['success', 'error', 'crashed', 'canceled'];
-const UNFINISHED = ['new', 'running', 'waiting'];
-
-async function countExecutions(stack: Stack, workflowId: string, status?: string[]): Promise<number> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId, ...(status ? { status } : {}) }));
-	const data = await stack.http.rest<{ count: number }>('GET', `/executions?filter=${filter}&limit=1`);
-	return data.count;
-}
-
-/**
- * Waits until the workflow has no execution left running and, when executions are saved, until
- * `expected` more finished ones exist. Returns when that was seen (ms since epoch).
- */
-async function drain(stack: Stack, workflowId: string, base: number, expected: number, saved: boolean): Promise<number> {
-	let quietSince = 0;
-	await waitFor(
-		async () => {
-			const unfinished = await countExecutions(stack, workflowId, UNFINISHED);
-			const done = saved ? (await countExecutions(stack, workflowId, FINISHED)) >= base + expected : true;
-			if (unfinished > 0 || !done) {
-				quietSince = 0;
-				return false;
-			}
-			if (saved) return true;
-			// Unsaved executions disappear when they finish: wait for two quiet readings in a row.
-			if (!quietSince) quietSince = Date.now();
-			return Date.now() - quietSince >= 400;
-		},
-		{ timeoutMs: DRAIN_MAX_MS, intervalMs: 100, what: `executions of ${workflowId} to finish` },
-	);
-	return Date.now();
-}
-
-/**
- * When the last of the workflow's newest `count` executions stopped (n8n's own `stoppedAt`, ms since
- * epoch; same machine clock). Polling for completion is only good to about a second.
- */
-async function lastStoppedAt(stack: Stack, workflowId: string, count: number): Promise<number> {
-	const stopped: number[] = [];
-	let cursor: string | undefined;
-	while (stopped.length < count) {
-		const page = await stack.http.api<{ data: Array<{ id: string; stoppedAt: string | null }>; nextCursor?: string | null }>(
-			'GET',
-			`/executions?workflowId=${workflowId}&limit=250${cursor ? `&cursor=${cursor}` : ''}`,
-		);
-		for (const execution of page.data) if (execution.stoppedAt) stopped.push(Date.parse(execution.stoppedAt));
-		if (!page.nextCursor || page.data.length === 0) break;
-		cursor = page.nextCursor;
-	}
-	return Math.max(...stopped.slice(0, count));
-}
 
 /** Bytes of each stored execution (SQLite `execution_data`), read with n8n's own Node 24 and sqlite3. */
 function executionBytes(userFolder: string, executionIds: string[]) {
@@ -314,47 +255,6 @@ function summarizeCell(cell: Cell) {
 	};
 }
 
-async function timedRates(stack: Stack, targets: Record<Kind, Target>, saved: boolean) {
-	const rows = [];
-	for (const { kind, eventsPerSecond, eventsPerDelivery } of RATES) {
-		const target = targets[kind];
-		const deliveries = new Deliveries(eventsPerDelivery);
-		const rate = eventsPerSecond / eventsPerDelivery;
-		const base = await countExecutions(stack, target.id, FINISHED);
-		const amount = rate * RATE_SECONDS;
-		const started = Date.now();
-		const result = await runLoad({
-			url: target.url,
-			headers: oktaHeaders(target.secret),
-			deliveries,
-			connections: Math.min(rate, 10),
-			amount,
-			overallRate: rate,
-			maxMs: RATE_SECONDS * 1000 + 15_000,
-		});
-		let finished = await drain(stack, target.id, base, result.ok, saved);
-		if (saved && result.ok > 0) finished = await lastStoppedAt(stack, target.id, result.ok);
-		rows.push({
-			workflow: kind,
-			eventsPerSecond,
-			eventsPerDelivery,
-			deliveries: result.ok,
-			failed: result.sent - result.ok,
-			seconds: round(result.elapsedMs / 1000),
-			p50Ms: round(percentile(result.latencies, 50)),
-			p99Ms: round(percentile(result.latencies, 99)),
-			maxMs: round(Math.max(...result.latencies)),
-			over1s: result.latencies.filter((l) => l > 1000).length,
-			over3s: result.latencies.filter((l) => l > 3000).length + (result.sent - result.latencies.length),
-			lastRunFinishedAfterLastAnswerMs: finished - started - result.elapsedMs,
-		});
-		log(
-			`rate ${eventsPerSecond} ev/s as ${rate} deliveries/s (${kind}): p50 ${round(percentile(result.latencies, 50))} ms, p99 ${round(percentile(result.latencies, 99))} ms, max ${round(Math.max(...result.latencies))} ms`,
-		);
-	}
-	return rows;
-}
-
 function inProcess() {
 	log('in-process: bench/inProcess.ts (node --expose-gc)');
 	const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'inProcess.ts')], {
@@ -388,25 +288,108 @@ const SAVE_LESS = {
 	EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'false',
 };
 
-async function main() {
-	const started = Date.now();
+// Ctrl-C or a kill: leave through process.exit, whose hooks stop n8n, PostgreSQL and Redis (all
+// started detached, in their own process groups, so the signal does not reach them).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+const RESULTS_FILE = path.join(REPO_ROOT, '.cache', 'bench', 'results.json');
+const SETTING_SECTIONS = ['sqlitePool', 'postgres', 'queue'];
+
+/** What this run records about its own parameters (merged into the stored ones by a partial run). */
+function parameters() {
+	return {
+		QUICK,
+		SIZES,
+		CONCURRENCIES,
+		ROUNDS,
+		AMOUNT,
+		LOAD_MAX_MS,
+		DRAIN_MAX_MS,
+		SAVE_LESS_CONCURRENCIES,
+		RATES,
+		RATE_SECONDS,
+		RATE_CONNECTION_SECONDS,
+		PROBES,
+		SAVE_LESS,
+		SQLITE_POOL_SIZE,
+		WORKER_CONCURRENCY,
+		QUEUE_PUBLICATION_SERVICE: QUEUE_PUBLICATION_SERVICE ?? null,
+	};
+}
+
+/** §2 alone: A and the floor on a fresh n8n with its defaults, then restarted saving less. */
+async function ratesOnly() {
+	log('rates: starting the Okta sandbox and n8n (defaults: SQLite, every execution saved)');
+	const stack = await startStack({ log }, 'bench');
+	try {
+		const { targets } = await setUp(stack);
+		const ca = fs.readFileSync(stack.tls.caCertPath);
+		const defaults = await timedRates(stack, targets, true, { ca, log });
+		log(`restart with ${JSON.stringify(SAVE_LESS)}`);
+		stack.options.env = { ...(stack.options.env ?? {}), ...SAVE_LESS };
+		await stack.restart();
+		return { defaults, saveLess: await timedRates(stack, targets, false, { ca, log }) };
+	} finally {
+		await stack.close();
+	}
+}
+
+async function writeReport(results: Record<string, any>) {
+	fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+	fs.writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2));
+	const { renderReport, withProfiles } = await import('./report');
+	const file = path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md');
+	fs.writeFileSync(file, renderReport(withProfiles(results)));
+	log(`wrote ${path.relative(REPO_ROOT, file)}`);
+}
+
+function build() {
 	log('build (npm run build)');
-	const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-	if (build.status !== 0) throw new Error('npm run build failed');
+	const result = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+	if (result.status !== 0) throw new Error('npm run build failed');
 	ensureN8nInstalled(log);
-	const results: Record<string, any> = { machine: machine(), settings: { QUICK, SIZES, CONCURRENCIES, ROUNDS, AMOUNT, LOAD_MAX_MS, DRAIN_MAX_MS, SAVE_LESS_CONCURRENCIES, RATES, RATE_SECONDS, PROBES, SAVE_LESS } };
+}
+
+/** BENCH_ONLY: the named sections, merged into the stored results. */
+async function partial(only: string[]) {
+	const unknown = only.filter((name) => !['rates', 'settings', ...SETTING_SECTIONS].includes(name));
+	if (unknown.length) throw new Error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}`);
+	if (!fs.existsSync(RESULTS_FILE)) throw new Error(`BENCH_ONLY needs ${path.relative(REPO_ROOT, RESULTS_FILE)} from a full \`npm run bench\``);
+	const started = Date.now();
+	const results = JSON.parse(fs.readFileSync(RESULTS_FILE, 'utf8'));
+	build();
+	results.settings = { ...results.settings, ...parameters() };
+	if (only.includes('rates')) {
+		results.timedRates = { ...(await ratesOnly()), date: new Date().toISOString(), machine: machine() };
+	}
+	const settingParts = only.includes('settings') ? SETTING_SECTIONS : SETTING_SECTIONS.filter((name) => only.includes(name));
+	if (settingParts.length) {
+		const measured = await measureSettings(log, settingParts);
+		results.settingsRates = { ...(results.settingsRates ?? {}), ...measured, machine: machine() };
+	}
+	log(`BENCH_ONLY=${only.join(',')} took ${round((Date.now() - started) / 1000, 0)} s`);
+	await writeReport(results);
+}
+
+async function main() {
+	const only = (process.env.BENCH_ONLY ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+	if (only.length) return await partial(only);
+	const started = Date.now();
+	build();
+	const results: Record<string, any> = { machine: machine(), settings: parameters() };
 	results.inProcess = inProcess();
 
 	log('starting the Okta sandbox and n8n (defaults: SQLite, every execution saved)');
 	const stack = await startStack({ log }, 'bench');
 	try {
 		const { targets, lifecycle } = await setUp(stack);
+		const ca = fs.readFileSync(stack.tls.caCertPath);
 		results.lifecycle = lifecycle;
 		log(`published A in ${(lifecycle.publish as any).wallMs} ms`);
 		results.executionSizes = await executionSizes(stack, targets);
 		results.probe = await probe(stack, targets);
 		results.throughput = await throughput(stack, targets, true, CONCURRENCIES, ROUNDS);
-		results.timedRates = { defaults: await timedRates(stack, targets, true) };
+		results.timedRates = { defaults: await timedRates(stack, targets, true, { ca, log }) };
 
 		log(`restart with ${JSON.stringify(SAVE_LESS)}`);
 		stack.options.env = { ...(stack.options.env ?? {}), ...SAVE_LESS };
@@ -415,7 +398,7 @@ async function main() {
 		await stack.restart();
 		// Under the default publication service the webhooks are served again once n8n is up.
 		(results.lifecycle as any).restart = { wallMs: Date.now() - restartStarted, calls: oktaCalls(stack) };
-		results.timedRates.saveLess = await timedRates(stack, targets, false);
+		results.timedRates.saveLess = await timedRates(stack, targets, false, { ca, log });
 		results.throughputSaveLess = await throughput(stack, targets, false, SAVE_LESS_CONCURRENCIES, 1);
 
 		stack.sandbox.clearRequests();
@@ -429,14 +412,10 @@ async function main() {
 	} finally {
 		await stack.close();
 	}
+	results.settingsRates = await measureSettings(log);
 	results.totalSeconds = round((Date.now() - started) / 1000, 0);
-	const raw = path.join(REPO_ROOT, '.cache', 'bench', 'results.json');
-	fs.mkdirSync(path.dirname(raw), { recursive: true });
-	fs.writeFileSync(raw, JSON.stringify(results, null, 2));
-	const { renderReport, withProfiles } = await import('./report');
-	const file = path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md');
-	fs.writeFileSync(file, renderReport(withProfiles(results)));
-	log(`wrote ${path.relative(REPO_ROOT, file)} after ${results.totalSeconds} s`);
+	await writeReport(results);
+	log(`whole run: ${results.totalSeconds} s`);
 }
 
 main().then(
