@@ -121,8 +121,10 @@ function rates(rows: any[]) {
 /** What each settings section is, for its heading and the goals table. */
 const SETTING_LABELS: Record<string, (s: any) => string> = {
 	sqlitePool: (s) => `SQLite, pool of ${s.SQLITE_POOL_SIZE} (\`DB_SQLITE_POOL_SIZE=${s.SQLITE_POOL_SIZE}\`)`,
+	lazyIsolate: () => 'SQLite (defaults), expression isolates taken only when needed (`N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true`)',
 	postgres: () => 'PostgreSQL 15, regular mode',
 	queue: (s) => `queue mode (PostgreSQL, Redis, main + worker (concurrency ${s.WORKER_CONCURRENCY}) + webhook process)`,
+	queueLazyIsolate: () => 'queue mode as above, with `N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true` in every process',
 };
 
 /** The §2 cells under other n8n settings (bench/settings.ts), when measured. */
@@ -184,25 +186,6 @@ function rateVerdict(r: any): string {
 
 const busy = (p: any, name: string) => p.packages.find((x: any) => x.name === name)?.msPerDelivery ?? 0;
 
-function prototypeNote(list: any[]): string {
-	const before = list.find((p) => p.kind === 'A');
-	const after = list.find((p) => p.kind === 'A-prototype');
-	if (!before || !after) return '';
-	const cpu = (p: any) => p.totalMsPerDelivery - busy(p, '((idle))');
-	const rate = (p: any) => (p.deliveries / p.elapsedMs) * 1000;
-	return `**A-prototype** is the trigger built from a local, uncommitted change (nodes/ is not this benchmark's to change):
-\`webhook()\` keys the duplicate filter by \`\${this.getMode()} \${node.webhookId} \${hookId}\` instead of
-\`\${this.getNodeWebhookUrl('default')} \${hookId}\`. In n8n 2.41 \`getNodeWebhookUrl\` resolves the webhook description's
-parameters through the expression runtime (an isolated-vm isolate set up and disposed per evaluation), on every delivery.
-Without it: n8n's busy CPU per delivery ${fmt(cpu(before))} → ${fmt(cpu(after))} ms, the expression runtime ${fmt(busy(before, '@n8n/expression-runtime'))} →
-${fmt(busy(after, '@n8n/expression-runtime'))} ms, ${fmt(rate(before))} → ${fmt(rate(after))} deliveries/s back to back (one run each; between two runs of the
-unchanged A the rate varied by about 15 %). The rest of A's gap to the floor is n8n's: the floor with a credential
-(floorAuth) runs about as few deliveries per second as A, mostly waiting rather than computing, and n8n resolves both of
-the trigger's webhook descriptions (the verification GET and the delivery POST) per request.
-
-`;
-}
-
 /** Optional: CPU profiles from `npx tsx bench/profile.ts <kind>`, attached by the CLI below when present. */
 function profiles(list: any[] | undefined): string {
 	if (!list?.length) return '';
@@ -232,7 +215,10 @@ ${table(
 	]),
 )}
 
-${prototypeNote(list)}
+**A-lazy** is A with \`N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true\` (\`BENCH_PROFILE_LABEL=A-lazy BENCH_N8N_ENV='{"N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE":"true"}'\`).
+What n8n 2.41 does per delivery for A and not for the floor, with n8n's function names, and the two things that came out
+of it (the trigger is version 1.1, because n8n evaluates an expression per request for any webhook node at version 1;
+and the lazy-isolate setting): docs/PROFILE-NOTES.md.
 
 `;
 }
@@ -449,9 +435,10 @@ ${table(
 	],
 )}
 
-Publish lists the org's hooks before creating one: it finds a hook left on the same URL by an earlier attempt or
-installation (n8n retries \`create\` and may have lost static data), so no duplicate hook is ever created. That is one read
-more than the goal's create + verify. Legacy activation (\`N8N_USE_WORKFLOW_PUBLICATION_SERVICE=false\`) makes one \`GET\`
+Publish reads nothing first. A hook of the workflow's that n8n lost track of (n8n stopped between Okta's answer and saving
+static data, or a restored database) has the same name, and Okta refuses a second hook with a name in use; only then does the
+trigger list the org's hooks, remove its own and create again (covered in test/nodes/…/hookLifecycle.test.ts and
+test/reliability/drift.test.ts). Legacy activation (\`N8N_USE_WORKFLOW_PUBLICATION_SERVICE=false\`) makes one \`GET\`
 of the stored hook on restart (covered by test/e2e/legacy-activation.test.ts; not re-measured here).
 
 ## 6. Memory of the duplicate filter (bench/inProcess.ts)
@@ -480,7 +467,7 @@ const ROOT = path.resolve(__dirname, '..');
 
 /** Attaches the CPU profiles bench/profile.ts left in .cache/bench (run separately), with their dates. */
 export function withProfiles(results: any): any {
-	const files = ['A', 'A-prototype', 'floor', 'floorAuth', 'B']
+	const files = ['A', 'A-lazy', 'floor', 'floorAuth', 'B']
 		.map((kind) => path.join(ROOT, '.cache', 'bench', `profile-${kind}.json`))
 		.filter((file) => fs.existsSync(file));
 	if (files.length === 0) return results;

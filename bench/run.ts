@@ -29,7 +29,7 @@ import { N8N_VERSION, NODE24_VERSION, REPO_ROOT, RUNTIME_DIR, ensureN8nInstalled
 import { DRAIN_MAX_MS, FINISHED, countExecutions, drain, lastStoppedAt } from './executions';
 import { Deliveries, oktaHeaders, percentile, runLoad, type LoadResult } from './load';
 import { RATE_CONNECTION_SECONDS, RATE_SECONDS, RATES, timedRates } from './rates';
-import { QUEUE_PUBLICATION_SERVICE, SQLITE_POOL_SIZE, WORKER_CONCURRENCY, measureSettings } from './settings';
+import { QUEUE_PUBLICATION_SERVICE, SETTING_SECTIONS, SQLITE_POOL_SIZE, WORKER_CONCURRENCY, measureSettings } from './settings';
 import { floorWorkflow, handBuiltWorkflow, webhookPath } from './workflows';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -293,8 +293,6 @@ const SAVE_LESS = {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 const RESULTS_FILE = path.join(REPO_ROOT, '.cache', 'bench', 'results.json');
-const SETTING_SECTIONS = ['sqlitePool', 'postgres', 'queue'];
-
 /** What this run records about its own parameters (merged into the stored ones by a partial run). */
 function parameters() {
 	return {

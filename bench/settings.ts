@@ -163,7 +163,17 @@ async function queueMode(env: Record<string, string>, publicationService: boolea
 	}
 }
 
-/** The settings sections; `only` picks some of 'sqlitePool', 'postgres', 'queue' (default: all). */
+/**
+ * n8n 2.41 runs expressions in an isolated-vm isolate and, by default, takes (and afterwards throws
+ * away) one for every webhook request and execution even when nothing is evaluated; this trigger
+ * evaluates nothing, so with lazy acquisition it needs none (docs/PROFILE-NOTES.md).
+ */
+const LAZY_ISOLATE = { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' };
+
+/** The settings sections, in the order they run. */
+export const SETTING_SECTIONS = ['sqlitePool', 'lazyIsolate', 'postgres', 'queue', 'queueLazyIsolate'];
+
+/** The settings sections; `only` picks some of SETTING_SECTIONS (default: all). */
 export async function measureSettings(log: Log, only?: string[]) {
 	const want = (name: string) => !only?.length || only.includes(name);
 	const results: Record<string, any> = {};
@@ -177,13 +187,20 @@ export async function measureSettings(log: Log, only?: string[]) {
 		const env = { DB_SQLITE_POOL_SIZE: String(SQLITE_POOL_SIZE) };
 		await measure('sqlitePool', async () => ({ env, rows: await regularMode('sqlite-pool', env, log) }));
 	}
-	for (const name of ['postgres', 'queue'].filter(want)) {
+	if (want('lazyIsolate')) {
+		await measure('lazyIsolate', async () => ({ env: LAZY_ISOLATE, rows: await regularMode('lazy-isolate', LAZY_ISOLATE, log) }));
+	}
+	for (const name of ['postgres', 'queue', 'queueLazyIsolate'].filter(want)) {
 		await measure(name, async () => {
 			// A fresh database each, so that the queue-mode run does not start on the other's executions.
 			const pg = await startPostgres(LOG_DIR);
 			try {
 				if (name === 'postgres') return { env: { DB_TYPE: 'postgresdb' }, rows: await regularMode('postgres', pg.env, log) };
-				return { env: { DB_TYPE: 'postgresdb', EXECUTIONS_MODE: 'queue' }, ...(await queueMode(pg.env, QUEUE_PUBLICATION_SERVICE, log)) };
+				const lazy = name === 'queueLazyIsolate' ? LAZY_ISOLATE : {};
+				return {
+					env: { DB_TYPE: 'postgresdb', EXECUTIONS_MODE: 'queue', ...lazy },
+					...(await queueMode({ ...pg.env, ...lazy }, QUEUE_PUBLICATION_SERVICE, log)),
+				};
 			} finally {
 				await pg.stop();
 			}
