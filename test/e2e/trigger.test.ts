@@ -51,8 +51,10 @@ describe('published workflow (trigger → No Operation)', () => {
 		wf = await createNoOpWorkflow(stack, 'e2e: publish and deliver');
 	});
 
-	test('publishing creates exactly one ACTIVE, VERIFIED hook on the production URL', async () => {
+	test('publishing creates exactly one ACTIVE, VERIFIED hook on the production URL, with two Okta calls', async () => {
+		stack.sandbox.clearRequests();
 		const status = await publishAndSettle(stack, wf.id);
+		expect(stack.sandbox.requests.map((r) => r.op)).toEqual(['create', 'verify']);
 		expect(status).toMatchObject({ status: 'published' });
 		const hooks = stack.sandbox.hooks();
 		expect(hooks).toHaveLength(1);
@@ -118,10 +120,12 @@ describe('published workflow (trigger → No Operation)', () => {
 		expect(await executionsOf(stack, wf.id)).toHaveLength(executionCount);
 	});
 
-	test('unpublishing removes the hook from Okta', async () => {
+	test('unpublishing removes the hook from Okta: deactivate, then delete', async () => {
+		stack.sandbox.clearRequests();
 		await stack.http.unpublishWorkflow(wf.id);
 		await waitFor(() => stack.sandbox.hooks().length === 0, { timeoutMs: 30000, what: 'hook removal' });
 		expect(stack.sandbox.hooks()).toHaveLength(0);
+		expect(stack.sandbox.requests.map((r) => r.op)).toEqual(['deactivate', 'delete']);
 	});
 });
 
