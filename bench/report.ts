@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { SETTING_SECTIONS } from './settings';
+
 const fmt = (value: unknown, digits = 1) =>
 	typeof value === 'number' && Number.isFinite(value) ? Number(value.toFixed(digits)).toLocaleString('en-US') : '–';
 const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a / b) ? (a / b).toFixed(2) : '–');
@@ -283,7 +285,7 @@ It is **not run in CI** (it takes about ${Math.round(results.totalSeconds / 60)}
 clone after \`npm ci\` (the first run installs n8n into \`.cache/n8n\`, ~7 min). The raw figures are at the end.
 Benchmarks are figures in this report, not assertions in the test suite. Some sections can be re-run alone and merged into
 the stored figures: \`BENCH_ONLY=rates\` (§2 on n8n's defaults), \`BENCH_ONLY=settings\` (§2 under other n8n settings), or
-\`sqlitePool\`, \`postgres\`, \`queue\` (\`BENCH_ONLY=settings npx tsx bench/run.ts\`).
+one setting of ${SETTING_SECTIONS.map((name) => `\`${name}\``).join(', ')} (for example \`BENCH_ONLY=lazyIsolate npx tsx bench/run.ts\`).
 
 ## Machine and versions
 
