@@ -55,6 +55,25 @@ const short = (text: unknown, max = 160) => {
 	return value.length > max ? `${value.slice(0, max - 1)}…` : value;
 };
 
+/** What each fault-matrix phase is, for the report. */
+const PHASE_MEANING: Record<string, string> = {
+	publish: 'a new hook',
+	'republish after drift': 'the hook was deactivated in Okta',
+	restart: 'legacy / queue mode activation of a published workflow',
+	unpublish: 'removing the hook',
+};
+
+/** The Okta calls each phase makes, read off the matrix rows (the calls that were failed on purpose). */
+function phaseCalls(rows: Json[]): string {
+	const phases = [...new Set(rows.map((row) => row.phase as string))];
+	return phases
+		.map((phase) => {
+			const ops = [...new Set(rows.filter((row) => row.phase === phase && row.called && row.op !== 'challenge').map((row) => row.op as string))];
+			return `**${phase}** (${PHASE_MEANING[phase] ? `${PHASE_MEANING[phase]}: ` : ''}${ops.join(', ')})`;
+		})
+		.join('; ');
+}
+
 function phasesWithout(notCalled: string[]): string {
 	const byPhase = new Map<string, string[]>();
 	for (const entry of notCalled) {
@@ -148,7 +167,7 @@ function render(exitCodes: Record<string, number>): string {
 			'For each phase, every Okta call the node makes in it fails in each way; n8n\'s publish retries (5 attempts, `delete` between) run as in n8n 2.41.',
 			'"Persistent" faults fail every attempt; "429 then success" answers one 429 with an empty bucket (the client waits for `X-Rate-Limit-Reset` + 1 s, at most twice).',
 			`Timeouts use a client timeout of ${matrix.clientTimeoutMs} ms instead of the node's 30 s (same code path, \`ETIMEDOUT\`). "Connection refused" sends that one call to a closed port.`,
-			'Phases: **publish** (new hook: list, create, verify); **republish after drift** (the hook was deactivated in Okta: get, list, deactivate, delete, create, verify); **restart** (legacy / queue mode activation of a published workflow: get); **unpublish** (deactivate, delete).',
+			`Phases, with the calls each makes: ${phaseCalls(rows)}.`,
 			`Calls a phase does not make were checked with a persistent 500 on them (the phase still succeeds and never makes the call): ${phasesWithout(matrix.notCalled as string[])}. **activate** and **replace** are never called (a hook is created ACTIVE; repair replaces the hook instead of re-activating or editing it). A failing \`get\` at restart or re-publish ends the attempt; n8n's \`delete\` then removes the hook and the next attempt creates a new one.`,
 		);
 		const kinds = [...new Set(rows.filter((row) => row.called).map((row) => row.kind))] as string[];
