@@ -9,27 +9,20 @@
  * "target" package, the nearest `depth` caller frames outside that package's dependencies are the
  * key; times are ms per delivery. Async stacks end at the last await, so a chain may be short.
  */
-import * as fs from 'node:fs';
-
-interface ProfileNode {
-	id: number;
-	callFrame: { functionName: string; url: string; lineNumber: number };
-	children?: number[];
-}
+import { packageOf, readCpuProfile, samplesInWindow } from './cpuProfile';
+import type { ProfileNode } from './cpuProfile';
 
 const [file, marker, windowArg, deliveriesArg, depthArg] = process.argv.slice(2);
 const windowMs = Number(windowArg);
 const deliveries = Number(deliveriesArg);
 const depth = Number(depthArg ?? 4);
 
-const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+const profile = readCpuProfile(file);
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 const parent = new Map<number, number>();
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 
-const pkgOf = (url: string, fn: string) =>
-	/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
-	(url.includes('/dist/nodes/') ? 'this package' : url ? (url.startsWith('node:') ? 'node core' : url) : `(${fn || 'native'})`);
+const pkgOf = packageOf;
 const frameName = (node: ProfileNode) => {
 	const { functionName, url, lineNumber } = node.callFrame;
 	const file = url.replace(/^.*node_modules\//, '').replace(/^file:\/\//, '');
@@ -44,17 +37,7 @@ const stackOf = (id: number) => {
 	return stack; // leaf first
 };
 
-// Window, as bench/profile.ts computes it.
-const inWindow: Array<{ id: number; us: number }> = [];
-let time = 0;
-let windowStart = -1;
-for (let index = 0; index < profile.samples.length; index++) {
-	time += profile.timeDeltas[index] ?? 0;
-	const node = nodes.get(profile.samples[index]);
-	if (windowStart < 0 && node?.callFrame.url.includes(marker)) windowStart = time;
-	if (windowStart < 0 || time > windowStart + windowMs * 1000) continue;
-	inWindow.push({ id: profile.samples[index], us: profile.timeDeltas[index + 1] ?? 0 });
-}
+const inWindow = samplesInWindow(profile, marker, windowMs);
 
 const ms = (us: number) => Number((us / 1000 / deliveries).toFixed(3));
 const top = (map: Map<string, number>, n: number) =>

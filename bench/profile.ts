@@ -15,32 +15,17 @@ import * as path from 'node:path';
 import { createNoOpWorkflow, publishAndSettle, startStack } from '../test/e2e/harness';
 import { REPO_ROOT } from '../scripts/n8n-runtime';
 import { Deliveries, oktaHeaders, percentile, runLoad } from './load';
+import { packageOf, readCpuProfile, samplesInWindow } from './cpuProfile';
 import { floorWorkflow, handBuiltWorkflow, webhookPath } from './workflows';
-
-interface ProfileNode {
-	id: number;
-	callFrame: { functionName: string; url: string; lineNumber: number };
-	hitCount?: number;
-}
 
 /**
  * Self time by package and function, over the load only: from the first sample in the workflow's
  * webhook code (`marker`) for `windowMs`.
  */
 function summarize(file: string, deliveries: number, marker: string, windowMs: number) {
-	const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
-	const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+	const profile = readCpuProfile(file);
 	const selfUs = new Map<number, number>();
-	let time = 0;
-	let windowStart = -1;
-	for (let index = 0; index < profile.samples.length; index++) {
-		time += profile.timeDeltas[index] ?? 0;
-		const node = nodes.get(profile.samples[index]);
-		if (windowStart < 0 && node?.callFrame.url.includes(marker)) windowStart = time;
-		if (windowStart < 0 || time > windowStart + windowMs * 1000) continue;
-		const delta = profile.timeDeltas[index + 1] ?? 0;
-		selfUs.set(profile.samples[index], (selfUs.get(profile.samples[index]) ?? 0) + delta);
-	}
+	for (const { id, us } of samplesInWindow(profile, marker, windowMs)) selfUs.set(id, (selfUs.get(id) ?? 0) + us);
 	const byPackage = new Map<string, number>();
 	const byFunction = new Map<string, number>();
 	let totalUs = 0;
@@ -48,10 +33,7 @@ function summarize(file: string, deliveries: number, marker: string, windowMs: n
 		const us = selfUs.get(node.id) ?? 0;
 		if (!us) continue;
 		totalUs += us;
-		const url = node.callFrame.url;
-		const pkg =
-			/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
-			(url.includes('/work/main/dist/') ? 'this package (dist)' : url ? (url.startsWith('node:') ? 'node core' : url) : `(${node.callFrame.functionName || 'native'})`);
+		const pkg = packageOf(node.callFrame.url, node.callFrame.functionName);
 		byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
 		const fn = `${node.callFrame.functionName || '(anonymous)'} ${pkg}:${node.callFrame.lineNumber + 1}`;
 		byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);

@@ -3,12 +3,13 @@
  * bench` (bench/settings.ts): each in a fresh folder under /tmp, on a free port, stopped (and its
  * folder removed) by stop(), and killed when this process exits whatever happened.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { freePort } from '../scripts/n8n-runtime';
+import { killGroup, killOnExit } from '../scripts/processGroups';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -18,33 +19,10 @@ export interface Service {
 	stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
-	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-	try {
-		// Own process group: PostgreSQL's backends go with the postmaster.
-		process.kill(-child.pid, signal);
-	} catch {
-		child.kill(signal);
-	}
-}
-
-function track(child: ChildProcess) {
-	running.add(child);
-	child.on('exit', () => running.delete(child));
-	if (exitHookInstalled) return;
-	exitHookInstalled = true;
-	process.on('exit', () => {
-		for (const c of running) killGroup(c, 'SIGKILL');
-	});
-}
-
 /** Starts `command` in its own process group and resolves once its output matches `ready`. */
 async function startServer(name: string, command: string, args: string[], ready: RegExp, options: { uid?: number; gid?: number; logFile: string }) {
 	const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], uid: options.uid, gid: options.gid });
-	track(child);
+	killOnExit(child);
 	const logStream = fs.createWriteStream(options.logFile, { flags: 'a' });
 	let output = '';
 	const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

@@ -11,6 +11,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { N8nHttp } from './n8n-http';
+import { killGroup, killOnExit } from './processGroups';
 
 export const N8N_VERSION = '2.41.1';
 export const NODE24_VERSION = '24.9.0';
@@ -204,31 +205,6 @@ export interface N8nInstance {
 	stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
-	if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		try {
-			child.kill(signal);
-		} catch {
-			// already gone
-		}
-	}
-}
-
-function installExitHook() {
-	if (exitHookInstalled) return;
-	exitHookInstalled = true;
-	// Last resort: never leave an n8n (and its task runner) behind when this process ends.
-	process.on('exit', () => {
-		for (const child of running) killGroup(child, 'SIGKILL');
-	});
-}
-
 export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance> {
 	const log = options.log ?? ((line: string) => console.log(line));
 	const runtime = ensureN8nInstalled(log);
@@ -290,8 +266,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		detached: true, // own process group, so stop() also ends the task runner
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	running.add(child);
-	installExitHook();
+	killOnExit(child);
 
 	let output = '';
 	const waiters = new Set<() => void>();
@@ -306,7 +281,6 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	child.stderr!.on('data', onData);
 	const exited = new Promise<void>((resolve) => {
 		child.on('exit', (code, signal) => {
-			running.delete(child);
 			logStream.write(`\n=== n8n exited (${code ?? signal}) ${new Date().toISOString()} ===\n`);
 			logStream.end();
 			for (const waiter of [...waiters]) waiter();
