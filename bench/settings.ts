@@ -14,7 +14,7 @@ import { freePort, REPO_ROOT, startN8n, type N8nInstance } from '../scripts/n8n-
 import { createNoOpWorkflow, publishAndSettle, startStack, type Stack } from '../test/e2e/harness';
 import { FINISHED, countExecutions, drain } from './executions';
 import { Deliveries, oktaHeaders } from './load';
-import { timedRates, type RateKind, type RateTarget } from './rates';
+import { HEADROOM_RATES, RATES, timedRates, type RateKind, type RateTarget } from './rates';
 import { startPostgres, startRedis } from './services';
 import { floorWorkflow, webhookPath } from './workflows';
 
@@ -56,12 +56,12 @@ async function rateTargets(stack: Stack, webhookBase: string): Promise<{ targets
 }
 
 /** One setting on a regular-mode n8n (one process): a fresh stack with `env`, the rate cells, stopped. */
-async function regularMode(label: string, env: Record<string, string>, log: Log) {
+async function regularMode(label: string, env: Record<string, string>, log: Log, cells?: typeof RATES) {
 	log(`${label}: starting the Okta sandbox and n8n with ${JSON.stringify(env)}`);
 	const stack = await startStack({ env }, `bench-${label}`);
 	try {
 		const { targets } = await rateTargets(stack, stack.n8n.baseUrl);
-		return await timedRates(stack, targets, true, { ca: fs.readFileSync(stack.tls.caCertPath), log });
+		return await timedRates(stack, targets, true, { ca: fs.readFileSync(stack.tls.caCertPath), log, cells });
 	} finally {
 		await stack.close();
 	}
@@ -188,7 +188,7 @@ export async function measureSettings(log: Log, only?: string[]) {
 		await measure('sqlitePool', async () => ({ env, rows: await regularMode('sqlite-pool', env, log) }));
 	}
 	if (want('lazyIsolate')) {
-		await measure('lazyIsolate', async () => ({ env: LAZY_ISOLATE, rows: await regularMode('lazy-isolate', LAZY_ISOLATE, log) }));
+		await measure('lazyIsolate', async () => ({ env: LAZY_ISOLATE, rows: await regularMode('lazy-isolate', LAZY_ISOLATE, log, [...RATES, ...HEADROOM_RATES]) }));
 	}
 	for (const name of ['postgres', 'queue', 'queueLazyIsolate'].filter(want)) {
 		await measure(name, async () => {
