@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { NO_OP_NODE } from '../scripts/okta-workflows';
+import { NO_OP_NODE, editFieldsNode } from '../scripts/okta-workflows';
 
 const WEBHOOK_TYPE = 'n8n-nodes-base.webhook';
 const WEBHOOK_VERSION = 2.1;
@@ -78,19 +78,7 @@ export function handBuiltWorkflow(name: string, path: string, headerAuth: { id: 
 			typeVersion: 1,
 			parameters: { fieldToSplitOut: 'body.data.events', include: 'noOtherFields', options: {} },
 		},
-		{
-			name: 'Edit Fields',
-			type: 'n8n-nodes-base.set',
-			typeVersion: 3.4,
-			parameters: {
-				mode: 'manual',
-				includeOtherFields: false,
-				assignments: {
-					assignments: CARD_ASSIGNMENTS.map(([field, type, value]) => ({ id: randomUUID(), name: field, value, type })),
-				},
-				options: {},
-			},
-		},
+		editFieldsNode('Edit Fields', CARD_ASSIGNMENTS),
 		NO_OP_NODE,
 	]);
 }

@@ -71,29 +71,34 @@ export function triggerWorkflow(options: TriggerWorkflowOptions) {
 
 export const NO_OP_NODE = { name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1 };
 
-/** The example: an Edit Fields (Set) node that turns an event into a YubiKey shipment request. */
-export const SHIPMENT_NODE = {
-	name: 'Prepare YubiKey shipment',
-	type: 'n8n-nodes-base.set',
-	typeVersion: 3.4,
-	parameters: {
-		mode: 'manual',
-		includeOtherFields: false,
-		assignments: {
-			assignments: [
-				['userId', '={{ $json.oktaUser.id }}'],
-				['userEmail', '={{ $json.oktaUser.alternateId }}'],
-				['userName', '={{ $json.oktaUser.displayName }}'],
-				['productId', '={{ $json.mfaFactor.detail.productId ?? $json.mfaFactor.detail.product_id }}'],
-				['customizationId', '={{ $json.mfaFactor.detail.customizationId ?? $json.mfaFactor.detail.customization_id }}'],
-				[
-					'inventoryProductId',
-					'={{ $json.mfaFactor.detail.inventoryProductId ?? $json.mfaFactor.detail.inventory_product_id }}',
-				],
-				['oktaEventUuid', '={{ $json.uuid }}'],
-				['requestedAt', '={{ $json.dateAndTime }}'],
-			].map(([name, value]) => ({ id: randomUUID(), name, value, type: 'string' })),
+/** An Edit Fields (Set) node that outputs only the given fields: [name, type, value or expression]. */
+export function editFieldsNode(name: string, fields: Array<[string, string, string]>) {
+	return {
+		name,
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		parameters: {
+			mode: 'manual',
+			includeOtherFields: false,
+			assignments: { assignments: fields.map(([field, type, value]) => ({ id: randomUUID(), name: field, value, type })) },
+			options: {},
 		},
-		options: {},
-	},
-};
+	};
+}
+
+/** The example: an Edit Fields (Set) node that turns an event into a YubiKey shipment request. */
+export const SHIPMENT_NODE = editFieldsNode(
+	'Prepare YubiKey shipment',
+	(
+		[
+			['userId', '={{ $json.oktaUser.id }}'],
+			['userEmail', '={{ $json.oktaUser.alternateId }}'],
+			['userName', '={{ $json.oktaUser.displayName }}'],
+			['productId', '={{ $json.mfaFactor.detail.productId ?? $json.mfaFactor.detail.product_id }}'],
+			['customizationId', '={{ $json.mfaFactor.detail.customizationId ?? $json.mfaFactor.detail.customization_id }}'],
+			['inventoryProductId', '={{ $json.mfaFactor.detail.inventoryProductId ?? $json.mfaFactor.detail.inventory_product_id }}'],
+			['oktaEventUuid', '={{ $json.uuid }}'],
+			['requestedAt', '={{ $json.dateAndTime }}'],
+		] as Array<[string, string]>
+	).map(([field, value]): [string, string, string] => [field, 'string', value]),
+);
