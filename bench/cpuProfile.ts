@@ -25,7 +25,11 @@ export function readCpuProfile(file: string): CpuProfile {
  * The samples over the load only: from the first sample in code whose URL contains `marker` (the
  * workflow's webhook code) for `windowMs`, each with the time until the next sample.
  */
-export function samplesInWindow(profile: CpuProfile, marker: string, windowMs: number): Array<{ id: number; us: number }> {
+export function samplesInWindow(
+	profile: CpuProfile,
+	marker: string,
+	windowMs: number,
+): Array<{ id: number; us: number }> {
 	const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 	const inWindow: Array<{ id: number; us: number }> = [];
 	let time = 0;

@@ -2,8 +2,8 @@
  * Counting and waiting for a workflow's executions through n8n's REST and public APIs (in queue
  * mode: the main process's, while the worker runs them).
  */
-import type { N8nHttp } from '../scripts/n8n-http';
-import { waitFor } from '../test/e2e/harness';
+import type { N8nHttp } from '../devkit/n8n/http';
+import { waitFor } from '../devkit/n8n/stack';
 
 /** Bound of waiting for a run's executions to finish. */
 export const DRAIN_MAX_MS = 180_000;
@@ -15,9 +15,16 @@ export interface HasHttp {
 	http: N8nHttp;
 }
 
-export async function countExecutions(n8n: HasHttp, workflowId: string, status?: string[]): Promise<number> {
+export async function countExecutions(
+	n8n: HasHttp,
+	workflowId: string,
+	status?: string[],
+): Promise<number> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId, ...(status ? { status } : {}) }));
-	const data = await n8n.http.rest<{ count: number }>('GET', `/executions?filter=${filter}&limit=1`);
+	const data = await n8n.http.rest<{ count: number }>(
+		'GET',
+		`/executions?filter=${filter}&limit=1`,
+	);
 	return data.count;
 }
 
@@ -25,12 +32,20 @@ export async function countExecutions(n8n: HasHttp, workflowId: string, status?:
  * Waits until the workflow has no execution left running and, when executions are saved, until
  * `expected` more finished ones exist. Returns when that was seen (ms since epoch).
  */
-export async function drain(n8n: HasHttp, workflowId: string, base: number, expected: number, saved: boolean): Promise<number> {
+export async function drain(
+	n8n: HasHttp,
+	workflowId: string,
+	base: number,
+	expected: number,
+	saved: boolean,
+): Promise<number> {
 	let quietSince = 0;
 	await waitFor(
 		async () => {
 			const unfinished = await countExecutions(n8n, workflowId, UNFINISHED);
-			const done = saved ? (await countExecutions(n8n, workflowId, FINISHED)) >= base + expected : true;
+			const done = saved
+				? (await countExecutions(n8n, workflowId, FINISHED)) >= base + expected
+				: true;
 			if (unfinished > 0 || !done) {
 				quietSince = 0;
 				return false;
@@ -49,15 +64,20 @@ export async function drain(n8n: HasHttp, workflowId: string, base: number, expe
  * When the last of the workflow's newest `count` executions stopped (n8n's own `stoppedAt`, ms since
  * epoch; same machine clock). Polling for completion is only good to about a second.
  */
-export async function lastStoppedAt(n8n: HasHttp, workflowId: string, count: number): Promise<number> {
+export async function lastStoppedAt(
+	n8n: HasHttp,
+	workflowId: string,
+	count: number,
+): Promise<number> {
 	const stopped: number[] = [];
 	let cursor: string | undefined;
 	while (stopped.length < count) {
-		const page = await n8n.http.api<{ data: Array<{ id: string; stoppedAt: string | null }>; nextCursor?: string | null }>(
-			'GET',
-			`/executions?workflowId=${workflowId}&limit=250${cursor ? `&cursor=${cursor}` : ''}`,
-		);
-		for (const execution of page.data) if (execution.stoppedAt) stopped.push(Date.parse(execution.stoppedAt));
+		const page = await n8n.http.api<{
+			data: Array<{ id: string; stoppedAt: string | null }>;
+			nextCursor?: string | null;
+		}>('GET', `/executions?workflowId=${workflowId}&limit=250${cursor ? `&cursor=${cursor}` : ''}`);
+		for (const execution of page.data)
+			if (execution.stoppedAt) stopped.push(Date.parse(execution.stoppedAt));
 		if (!page.nextCursor || page.data.length === 0) break;
 		cursor = page.nextCursor;
 	}

@@ -7,8 +7,11 @@
  */
 import { toCardItem } from '../nodes/OktaMfaPreregistrationTrigger/cardFields';
 import { readDelivery } from '../nodes/OktaMfaPreregistrationTrigger/delivery';
-import { SeenEvents, UUIDS_PER_REGISTRATION } from '../nodes/OktaMfaPreregistrationTrigger/seenEvents';
-import { makeMfaPreregisterEvent } from '../test/okta-sandbox/events';
+import {
+	SeenEvents,
+	UUIDS_PER_REGISTRATION,
+} from '../nodes/OktaMfaPreregistrationTrigger/seenEvents';
+import { makeMfaPreregisterEvent } from '../devkit/okta-sandbox/events';
 
 const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 const HEADERS = {
@@ -48,8 +51,14 @@ function deliveryCost(eventCount: number) {
 	const parse = () => JSON.parse(text);
 	// A fresh filter each call: every event is new, so every event is mapped (the worst case).
 	const triggerWork = () => {
-		const verdict = readDelivery({ headers: HEADERS, body: JSON.parse(text), secret: SECRET, seen: new SeenEvents(UUIDS_PER_REGISTRATION) });
-		if (!('events' in verdict) || verdict.events.length !== eventCount) throw new Error('benchmark delivery rejected');
+		const verdict = readDelivery({
+			headers: HEADERS,
+			body: JSON.parse(text),
+			secret: SECRET,
+			seen: new SeenEvents(UUIDS_PER_REGISTRATION),
+		});
+		if (!('events' in verdict) || verdict.events.length !== eventCount)
+			throw new Error('benchmark delivery rejected');
 		return verdict.events.map(toCardItem);
 	};
 	// Warm both paths up before measuring; then alternate, so drift hits both alike.
@@ -74,7 +83,8 @@ function deliveryCost(eventCount: number) {
 }
 
 const retained: unknown[] = [];
-const uuidFor = (index: number) => `${index.toString(16).padStart(8, '0')}-6f3a-4b1c-9d2e-0123456789ab`;
+const uuidFor = (index: number) =>
+	`${index.toString(16).padStart(8, '0')}-6f3a-4b1c-9d2e-0123456789ab`;
 
 /** Heap growth (MB) while what `build` returns is kept alive. */
 function heapGrowthMB(build: () => unknown): number {

@@ -5,7 +5,7 @@
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 
-import { makeMfaPreregisterEvent } from '../test/okta-sandbox/events';
+import { makeMfaPreregisterEvent } from '../devkit/okta-sandbox/events';
 
 const UUID_MARK = '__BENCH_UUID__';
 
@@ -15,13 +15,16 @@ export class Deliveries {
 
 	constructor(readonly events: number) {
 		// A template per event (targets in random order, as Okta may send them), each UUID a marker.
-		const template = Array.from({ length: events }, () => JSON.stringify({ ...makeMfaPreregisterEvent(), uuid: UUID_MARK }));
+		const template = Array.from({ length: events }, () =>
+			JSON.stringify({ ...makeMfaPreregisterEvent(), uuid: UUID_MARK }),
+		);
 		this.parts = template.join(',').split(UUID_MARK);
 	}
 
 	next(): string {
 		let events = this.parts[0];
-		for (let index = 1; index < this.parts.length; index++) events += randomUUID() + this.parts[index];
+		for (let index = 1; index < this.parts.length; index++)
+			events += randomUUID() + this.parts[index];
 		return (
 			'{"eventType":"com.okta.event_hook","eventTypeVersion":"1.0","cloudEventsVersion":"0.1",' +
 			'"source":"https://bench.okta.example/api/v1/eventHooks/whobench","eventId":"' +

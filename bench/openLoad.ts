@@ -60,7 +60,12 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
 			const body = options.deliveries.next();
 			const request = send(
 				url,
-				{ method: 'POST', agent, headers: { ...options.headers, 'content-length': Buffer.byteLength(body) }, timeout: timeoutMs },
+				{
+					method: 'POST',
+					agent,
+					headers: { ...options.headers, 'content-length': Buffer.byteLength(body) },
+					timeout: timeoutMs,
+				},
 				(response) => {
 					response.resume();
 					response.on('end', () => {

@@ -20,7 +20,8 @@ const depth = Number(depthArg ?? 4);
 const profile = readCpuProfile(file);
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 const parent = new Map<number, number>();
-for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+for (const node of profile.nodes)
+	for (const child of node.children ?? []) parent.set(child, node.id);
 
 const pkgOf = packageOf;
 const frameName = (node: ProfileNode) => {
@@ -41,7 +42,10 @@ const inWindow = samplesInWindow(profile, marker, windowMs);
 
 const ms = (us: number) => Number((us / 1000 / deliveries).toFixed(3));
 const top = (map: Map<string, number>, n: number) =>
-	[...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, us]) => `${ms(us).toFixed(3).padStart(8)}  ${name}`);
+	[...map.entries()]
+		.sort((a, b) => b[1] - a[1])
+		.slice(0, n)
+		.map(([name, us]) => `${ms(us).toFixed(3).padStart(8)}  ${name}`);
 
 // 1. Inclusive time per function (each function counted once per sample).
 const inclusive = new Map<string, number>();
@@ -54,10 +58,16 @@ for (const { id, us } of inWindow) {
 		inclusive.set(name, (inclusive.get(name) ?? 0) + us);
 	}
 }
-process.stdout.write(`== inclusive ms/delivery, top functions in n8n, n8n-core, n8n-workflow, @n8n/* and this package\n`);
+process.stdout.write(
+	`== inclusive ms/delivery, top functions in n8n, n8n-core, n8n-workflow, @n8n/* and this package\n`,
+);
 process.stdout.write(
 	`${top(
-		new Map([...inclusive].filter(([name]) => /\[(n8n|n8n-core|n8n-workflow|@n8n\/[^\]]+|this package)\]$/.test(name))),
+		new Map(
+			[...inclusive].filter(([name]) =>
+				/\[(n8n|n8n-core|n8n-workflow|@n8n\/[^\]]+|this package)\]$/.test(name),
+			),
+		),
 		Number(process.env.TOP ?? 70),
 	).join('\n')}\n`,
 );
@@ -67,7 +77,8 @@ const targets: Array<[string, RegExp]> = [
 	['expression runtime (incl. isolated-vm native)', /@n8n\/expression-runtime|isolated-vm/],
 	['sqlite3 / typeorm', /sqlite3|@n8n\/typeorm/],
 ];
-const libs = /expression-runtime|isolated-vm|sqlite3|typeorm|node core|\(native|\(garbage|\(program|reflect-metadata|rxjs|\bdi\b|\/di|tslib/;
+const libs =
+	/expression-runtime|isolated-vm|sqlite3|typeorm|node core|\(native|\(garbage|\(program|reflect-metadata|rxjs|\bdi\b|\/di|tslib/;
 for (const [label, re] of targets) {
 	const byChain = new Map<string, number>();
 	let total = 0;
@@ -86,5 +97,7 @@ for (const [label, re] of targets) {
 		const key = `${callers.join(' > ') || '(no caller: async resumption)'} >> ${frameName(rootFirst[entry])}`;
 		byChain.set(key, (byChain.get(key) ?? 0) + us);
 	}
-	process.stdout.write(`\n== ${label}: ${ms(total)} ms/delivery in total, by caller chain\n${top(byChain, 30).join('\n')}\n`);
+	process.stdout.write(
+		`\n== ${label}: ${ms(total)} ms/delivery in total, by caller chain\n${top(byChain, 30).join('\n')}\n`,
+	);
 }

@@ -12,8 +12,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { createNoOpWorkflow, publishAndSettle, startStack } from '../test/e2e/harness';
-import { REPO_ROOT } from '../scripts/n8n-runtime';
+import { createNoOpWorkflow, publishAndSettle, startStack } from '../devkit/n8n/stack';
+import { REPO_ROOT } from '../devkit/n8n/runtime';
 import { Deliveries, oktaHeaders, percentile, runLoad } from './load';
 import { packageOf, readCpuProfile, samplesInWindow } from './cpuProfile';
 import { floorWorkflow, handBuiltWorkflow, webhookPath } from './workflows';
@@ -25,7 +25,8 @@ import { floorWorkflow, handBuiltWorkflow, webhookPath } from './workflows';
 function summarize(file: string, deliveries: number, marker: string, windowMs: number) {
 	const profile = readCpuProfile(file);
 	const selfUs = new Map<number, number>();
-	for (const { id, us } of samplesInWindow(profile, marker, windowMs)) selfUs.set(id, (selfUs.get(id) ?? 0) + us);
+	for (const { id, us } of samplesInWindow(profile, marker, windowMs))
+		selfUs.set(id, (selfUs.get(id) ?? 0) + us);
 	const byPackage = new Map<string, number>();
 	const byFunction = new Map<string, number>();
 	let totalUs = 0;
@@ -43,7 +44,12 @@ function summarize(file: string, deliveries: number, marker: string, windowMs: n
 			.sort((a, b) => b[1] - a[1])
 			.slice(0, n)
 			.map(([name, us]) => ({ name, msPerDelivery: Number((us / 1000 / deliveries).toFixed(3)) }));
-	return { windowMs, totalMsPerDelivery: Number((totalUs / 1000 / deliveries).toFixed(3)), packages: top(byPackage, 25), functions: top(byFunction, 40) };
+	return {
+		windowMs,
+		totalMsPerDelivery: Number((totalUs / 1000 / deliveries).toFixed(3)),
+		packages: top(byPackage, 25),
+		functions: top(byFunction, 40),
+	};
 }
 
 async function main() {
@@ -58,7 +64,10 @@ async function main() {
 	const label = process.env.BENCH_PROFILE_LABEL ?? `${kind}${extensionsDir ? '-prototype' : ''}`;
 	const extraEnv = JSON.parse(process.env.BENCH_N8N_ENV ?? '{}') as Record<string, string>;
 	const stack = await startStack(
-		{ env: { ...extraEnv, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` }, ...(extensionsDir ? { extensionsDir } : {}) },
+		{
+			env: { ...extraEnv, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` },
+			...(extensionsDir ? { extensionsDir } : {}),
+		},
 		`bench-profile-${label}`,
 	);
 	let url: string;
@@ -70,42 +79,71 @@ async function main() {
 			const a = await createNoOpWorkflow(stack, 'profile A');
 			await publishAndSettle(stack, a.id);
 			url = a.productionUrl;
-			const hook = stack.sandbox.hooks().find((h: { channel?: { config?: { uri?: string } } }) => h.channel?.config?.uri === url) as {
+			const hook = stack.sandbox
+				.hooks()
+				.find(
+					(h: { channel?: { config?: { uri?: string } } }) => h.channel?.config?.uri === url,
+				) as {
 				channel: { config: { authScheme: { value: string } } };
 			};
 			secret = hook.channel.config.authScheme.value;
 		} else if (kind === 'B' || kind === 'floorAuth') {
 			secret = 'bench-profile-secret-0123456789abcdefghijkl';
-			const credential = await stack.http.createCredential('profile auth', 'httpHeaderAuth', { name: 'Authorization', value: secret });
+			const credential = await stack.http.createCredential('profile auth', 'httpHeaderAuth', {
+				name: 'Authorization',
+				value: secret,
+			});
 			const auth = { id: credential.id, name: credential.name };
 			const workflow = await stack.http.createWorkflow(
-				kind === 'B' ? handBuiltWorkflow('profile B', 'profile-b', auth) : floorWorkflow('profile floor+auth', 'profile-b', auth),
+				kind === 'B'
+					? handBuiltWorkflow('profile B', 'profile-b', auth)
+					: floorWorkflow('profile floor+auth', 'profile-b', auth),
 			);
 			await publishAndSettle(stack, workflow.id);
 			url = `${stack.n8n.baseUrl}${webhookPath('profile-b')}`;
 		} else {
-			const workflow = await stack.http.createWorkflow(floorWorkflow('profile floor', 'profile-floor'));
+			const workflow = await stack.http.createWorkflow(
+				floorWorkflow('profile floor', 'profile-floor'),
+			);
 			await publishAndSettle(stack, workflow.id);
 			url = `${stack.n8n.baseUrl}${webhookPath('profile-floor')}`;
 		}
-		result = await runLoad({ url, headers: oktaHeaders(secret), deliveries: new Deliveries(1), connections: 1, amount, maxMs: 60_000 });
-		process.stdout.write(`${kind}: ${result.ok} ok in ${result.elapsedMs} ms, p50 ${percentile(result.latencies, 50)} ms\n`);
+		result = await runLoad({
+			url,
+			headers: oktaHeaders(secret),
+			deliveries: new Deliveries(1),
+			connections: 1,
+			amount,
+			maxMs: 60_000,
+		});
+		process.stdout.write(
+			`${kind}: ${result.ok} ok in ${result.elapsedMs} ms, p50 ${percentile(result.latencies, 50)} ms\n`,
+		);
 		await new Promise((r) => setTimeout(r, 3000));
 		// A answers before its execution runs: the answer rate is not the completion rate. Wait for the
 		// backlog (up to 60 s), then take the newest 250 executions' first start to last stop.
 		type Run = { startedAt: string; stoppedAt?: string | null };
 		let executions = await stack.http.api<{ data: Run[] }>('GET', `/executions?limit=250`);
-		for (let waited = 0; waited < 60_000 && (executions.data.length < Math.min(250, amount) || executions.data.some((e) => !e.stoppedAt)); waited += 1000) {
+		for (
+			let waited = 0;
+			waited < 60_000 &&
+			(executions.data.length < Math.min(250, amount) || executions.data.some((e) => !e.stoppedAt));
+			waited += 1000
+		) {
 			await new Promise((r) => setTimeout(r, 1000));
 			executions = await stack.http.api<{ data: Run[] }>('GET', `/executions?limit=250`);
 		}
-		const durations = executions.data.map((e) => Date.parse(e.stoppedAt ?? '') - Date.parse(e.startedAt));
+		const durations = executions.data.map(
+			(e) => Date.parse(e.stoppedAt ?? '') - Date.parse(e.startedAt),
+		);
 		const firstStart = Math.min(...executions.data.map((e) => Date.parse(e.startedAt)));
 		const lastStop = Math.max(...executions.data.map((e) => Date.parse(e.stoppedAt ?? '')));
 		runMs = {
 			p50: percentile(durations, 50),
 			p90: percentile(durations, 90),
-			completedPerSecond: Number(((executions.data.length / (lastStop - firstStart)) * 1000).toFixed(1)),
+			completedPerSecond: Number(
+				((executions.data.length / (lastStop - firstStart)) * 1000).toFixed(1),
+			),
 		};
 		process.stdout.write(
 			`${kind}: execution startedAt→stoppedAt p50 ${runMs.p50} ms, p90 ${runMs.p90} ms; ${executions.data.length} executions finished at ${runMs.completedPerSecond}/s\n`,
@@ -122,9 +160,23 @@ async function main() {
 	const out = path.join(REPO_ROOT, '.cache', 'bench', `profile-${label}.json`);
 	fs.writeFileSync(
 		out,
-		JSON.stringify({ kind: label, extensionsDir, deliveries: result?.ok, elapsedMs: result?.elapsedMs, answerP50Ms: result && percentile(result.latencies, 50), runMs, ...summary }, null, 2),
+		JSON.stringify(
+			{
+				kind: label,
+				extensionsDir,
+				deliveries: result?.ok,
+				elapsedMs: result?.elapsedMs,
+				answerP50Ms: result && percentile(result.latencies, 50),
+				runMs,
+				...summary,
+			},
+			null,
+			2,
+		),
 	);
-	process.stdout.write(`${JSON.stringify(summary.packages.slice(0, 15), null, 1)}\n${JSON.stringify(summary.functions.slice(0, 25), null, 1)}\n`);
+	process.stdout.write(
+		`${JSON.stringify(summary.packages.slice(0, 15), null, 1)}\n${JSON.stringify(summary.functions.slice(0, 25), null, 1)}\n`,
+	);
 }
 
 main().then(

@@ -16,12 +16,13 @@ export type RateKind = 'A' | 'floor';
  * one event per delivery (the worst case: Okta's batch size is undocumented) and ten per delivery;
  * the floor at the highest rate shows what n8n itself manages.
  */
-export const RATES: Array<{ kind: RateKind; eventsPerSecond: number; eventsPerDelivery: number }> = [
-	{ kind: 'A', eventsPerSecond: 5, eventsPerDelivery: 1 },
-	{ kind: 'A', eventsPerSecond: 50, eventsPerDelivery: 1 },
-	{ kind: 'A', eventsPerSecond: 50, eventsPerDelivery: 10 },
-	{ kind: 'floor', eventsPerSecond: 50, eventsPerDelivery: 1 },
-];
+export const RATES: Array<{ kind: RateKind; eventsPerSecond: number; eventsPerDelivery: number }> =
+	[
+		{ kind: 'A', eventsPerSecond: 5, eventsPerDelivery: 1 },
+		{ kind: 'A', eventsPerSecond: 50, eventsPerDelivery: 1 },
+		{ kind: 'A', eventsPerSecond: 50, eventsPerDelivery: 10 },
+		{ kind: 'floor', eventsPerSecond: 50, eventsPerDelivery: 1 },
+	];
 /** Beyond the goal, for a setting that meets it: how far one n8n process goes (one event per delivery). */
 export const HEADROOM_RATES: typeof RATES = [
 	{ kind: 'A', eventsPerSecond: 100, eventsPerDelivery: 1 },
@@ -37,7 +38,8 @@ export interface RateTarget {
 	secret: string;
 }
 
-const round = (value: number, digits = 1) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
+const round = (value: number, digits = 1) =>
+	Number.isFinite(value) ? Number(value.toFixed(digits)) : null;
 
 /**
  * Every cell of RATES against `targets`. `n8n` is the process serving the REST API (it counts the
@@ -70,7 +72,10 @@ export async function timedRates(
 		const slotMs = 1000 / rate;
 		let finished = await drain(n8n, target.id, base, result.ok, saved);
 		if (saved && result.ok > 0) finished = await lastStoppedAt(n8n, target.id, result.ok);
-		if (result.ok !== result.sent) options.log(`  ${kind}: ${result.sent - result.ok} of ${result.sent} not 2xx: ${JSON.stringify(result.statuses)}, ${result.errors} errors`);
+		if (result.ok !== result.sent)
+			options.log(
+				`  ${kind}: ${result.sent - result.ok} of ${result.sent} not 2xx: ${JSON.stringify(result.statuses)}, ${result.errors} errors`,
+			);
 		rows.push({
 			workflow: kind,
 			eventsPerSecond,
@@ -85,7 +90,8 @@ export async function timedRates(
 			p99Ms: round(percentile(result.latencies, 99)),
 			maxMs: round(Math.max(...result.latencies)),
 			over1s: result.latencies.filter((l) => l > 1000).length,
-			over3s: result.latencies.filter((l) => l > 3000).length + (result.sent - result.latencies.length),
+			over3s:
+				result.latencies.filter((l) => l > 3000).length + (result.sent - result.latencies.length),
 			lastRunFinishedAfterLastAnswerMs: Math.max(0, finished - answeredAt),
 			/** Deliveries whose execution finished, per second from the first delivery to the last finish. */
 			runPerSecond: round((result.ok / Math.max(1, finished - started + slotMs)) * 1000),

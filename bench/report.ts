@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- untyped JSON from n8n's and Okta's APIs, as in test/ and scripts/ */
 /**
  * Renders docs/BENCHMARKS.md from bench/run.ts's results. `npx tsx bench/report.ts [results.json]`
  * re-renders from .cache/bench/results.json without running anything.
@@ -9,12 +8,19 @@ import * as path from 'node:path';
 import { SETTING_SECTIONS } from './settings';
 
 const fmt = (value: unknown, digits = 1) =>
-	typeof value === 'number' && Number.isFinite(value) ? Number(value.toFixed(digits)).toLocaleString('en-US') : '–';
-const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a / b) ? (a / b).toFixed(2) : '–');
+	typeof value === 'number' && Number.isFinite(value)
+		? Number(value.toFixed(digits)).toLocaleString('en-US')
+		: '–';
+const ratio = (a: number, b: number) =>
+	b > 0 && Number.isFinite(a / b) ? (a / b).toFixed(2) : '–';
 const mark = (ok: boolean) => (ok ? '**met**' : '**missed**');
 
 function table(head: string[], rows: unknown[][]): string {
-	return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+	return [
+		`| ${head.join(' | ')} |`,
+		`|${head.map(() => '---').join('|')}|`,
+		...rows.map((r) => `| ${r.join(' | ')} |`),
+	].join('\n');
 }
 
 function cellsBy(cells: any[]) {
@@ -71,7 +77,15 @@ function comparison(cells: any[]) {
 			throughputRows,
 		),
 		latency: table(
-			['events / delivery', 'concurrency', 'A p50 / p99 ms', 'B p50 / p99 ms', 'floor p50 / p99 ms', 'answers > 3 s or none (A / B / floor)', 'deliveries answered 2xx (A / B / floor)'],
+			[
+				'events / delivery',
+				'concurrency',
+				'A p50 / p99 ms',
+				'B p50 / p99 ms',
+				'floor p50 / p99 ms',
+				'answers > 3 s or none (A / B / floor)',
+				'deliveries answered 2xx (A / B / floor)',
+			],
 			latencyRows,
 		),
 	};
@@ -122,11 +136,15 @@ function rates(rows: any[]) {
 
 /** What each settings section is, for its heading and the goals table. */
 const SETTING_LABELS: Record<string, (s: any) => string> = {
-	sqlitePool: (s) => `SQLite, pool of ${s.SQLITE_POOL_SIZE} (\`DB_SQLITE_POOL_SIZE=${s.SQLITE_POOL_SIZE}\`)`,
-	lazyIsolate: () => 'SQLite (defaults), expression isolates taken only when needed (`N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true`)',
+	sqlitePool: (s) =>
+		`SQLite, pool of ${s.SQLITE_POOL_SIZE} (\`DB_SQLITE_POOL_SIZE=${s.SQLITE_POOL_SIZE}\`)`,
+	lazyIsolate: () =>
+		'SQLite (defaults), expression isolates taken only when needed (`N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true`)',
 	postgres: () => 'PostgreSQL 15, regular mode',
-	queue: (s) => `queue mode (PostgreSQL, Redis, main + worker (concurrency ${s.WORKER_CONCURRENCY}) + webhook process)`,
-	queueLazyIsolate: () => 'queue mode as above, with `N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true` in every process',
+	queue: (s) =>
+		`queue mode (PostgreSQL, Redis, main + worker (concurrency ${s.WORKER_CONCURRENCY}) + webhook process)`,
+	queueLazyIsolate: () =>
+		'queue mode as above, with `N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true` in every process',
 };
 
 /** The §2 cells under other n8n settings (bench/settings.ts), when measured. */
@@ -171,8 +189,12 @@ separate machines they are meant for.
 ${parts
 	.map((name) => {
 		const { date, seconds, rows } = measured[name];
-		const beyond = rows.filter((r: any) => r.eventsPerSecond > 50).map((r: any) => r.eventsPerSecond);
-		const headroom = beyond.length ? `\n\nThe rows at ${beyond.join(' and ')} events/s go beyond the goal, to show how far one n8n process goes with this setting.` : '';
+		const beyond = rows
+			.filter((r: any) => r.eventsPerSecond > 50)
+			.map((r: any) => r.eventsPerSecond);
+		const headroom = beyond.length
+			? `\n\nThe rows at ${beyond.join(' and ')} events/s go beyond the goal, to show how far one n8n process goes with this setting.`
+			: '';
 		return `**${SETTING_LABELS[name](s)}** (measured ${String(date).slice(0, 16).replace('T', ' ')} UTC, ${fmt(seconds / 60)} min with start-up):\n\n${rates(rows)}${headroom}`;
 	})
 	.join('\n\n')}${queueNotes}`;
@@ -188,7 +210,8 @@ function rateVerdict(r: any): string {
 	return `${mark(r.p99Ms <= 1000)} (p99 ${fmt(r.p99Ms, 0)} ms)`;
 }
 
-const busy = (p: any, name: string) => p.packages.find((x: any) => x.name === name)?.msPerDelivery ?? 0;
+const busy = (p: any, name: string) =>
+	p.packages.find((x: any) => x.name === name)?.msPerDelivery ?? 0;
 
 /** Optional: CPU profiles from `npx tsx bench/profile.ts <kind>`, attached by the CLI below when present. */
 function profiles(list: any[] | undefined): string {
@@ -207,7 +230,15 @@ with the Webhook node's header auth (**floorAuth**), i.e. a workflow with a cred
 time over the load only, per delivery.
 
 ${table(
-	['workflow', 'deliveries', 'deliveries/s', 'answer p50 ms', 'busy CPU ms / delivery', 'expression runtime ms / delivery', 'top self time by package (ms / delivery)'],
+	[
+		'workflow',
+		'deliveries',
+		'deliveries/s',
+		'answer p50 ms',
+		'busy CPU ms / delivery',
+		'expression runtime ms / delivery',
+		'top self time by package (ms / delivery)',
+	],
 	list.map((p) => [
 		p.kind,
 		p.deliveries,
@@ -247,9 +278,16 @@ export function renderReport(results: any): string {
 	const m = results.machine;
 	const s = results.settings;
 	const cmp = comparison(results.throughput);
-	const minAB = Math.min(...cmp.groups.map(({ A, B }) => A.completedPerSecond / B.completedPerSecond));
-	const minABAnswered = Math.min(...cmp.groups.map(({ A, B }) => A.answeredPerSecond / B.answeredPerSecond));
-	const rateA = (rows: any[], eps: number, epd: number) => rows.find((r) => r.workflow === 'A' && r.eventsPerSecond === eps && r.eventsPerDelivery === epd);
+	const minAB = Math.min(
+		...cmp.groups.map(({ A, B }) => A.completedPerSecond / B.completedPerSecond),
+	);
+	const minABAnswered = Math.min(
+		...cmp.groups.map(({ A, B }) => A.answeredPerSecond / B.answeredPerSecond),
+	);
+	const rateA = (rows: any[], eps: number, epd: number) =>
+		rows.find(
+			(r) => r.workflow === 'A' && r.eventsPerSecond === eps && r.eventsPerDelivery === epd,
+		);
 	const d5 = rateA(results.timedRates.defaults, 5, 1);
 	const d50 = rateA(results.timedRates.defaults, 50, 1);
 	const d50b = rateA(results.timedRates.defaults, 50, 10);
@@ -259,14 +297,26 @@ export function renderReport(results: any): string {
 	const inProc = results.inProcess;
 	const maxParseRatio = Math.max(...inProc.deliveryCost.map((c: any) => c.ratioTriggerToJsonParse));
 	const sizes = results.executionSizes as any[];
-	const size = (kind: string, events: number) => sizes.find((r) => r.workflow === kind && r.events === events);
+	const size = (kind: string, events: number) =>
+		sizes.find((r) => r.workflow === kind && r.events === events);
 	const lc = results.lifecycle;
-	const callList = (calls: any) => (calls.count === 0 ? 'none' : calls.calls.map((c: string) => `\`${c}\``).join(', '));
-	const publishIsCreateVerify = lc.publish.calls.calls.join() === 'POST /api/v1/eventHooks,POST /api/v1/eventHooks/{id}/lifecycle/verify';
+	const callList = (calls: any) =>
+		calls.count === 0 ? 'none' : calls.calls.map((c: string) => `\`${c}\``).join(', ');
+	const publishIsCreateVerify =
+		lc.publish.calls.calls.join() ===
+		'POST /api/v1/eventHooks,POST /api/v1/eventHooks/{id}/lifecycle/verify';
 	const filter = inProc.duplicateFilter;
-	const probeRows = (results.probe as any[]).map((r) => [r.workflow, r.connection, r.deliveries, fmt(r.p50Ms), fmt(r.p90Ms), fmt(r.maxMs)]);
+	const probeRows = (results.probe as any[]).map((r) => [
+		r.workflow,
+		r.connection,
+		r.deliveries,
+		fmt(r.p50Ms),
+		fmt(r.p90Ms),
+		fmt(r.maxMs),
+	]);
 	const saveLessCmp = comparison(results.throughputSaveLess);
-	const defaultsAt = (events: number, connections: number) => cmp.groups.find(({ A }) => A.events === events && A.connections === connections);
+	const defaultsAt = (events: number, connections: number) =>
+		cmp.groups.find(({ A }) => A.events === events && A.connections === connections);
 	const saveLessRows = saveLessCmp.groups.map(({ A, B, floor }) => {
 		const d = defaultsAt(A.events, A.connections);
 		return [
@@ -300,7 +350,10 @@ ${table(
 		['memory', `${m.memoryGB} GB`],
 		['OS', m.os],
 		['n8n', `${m.n8n} on Node ${m.n8nNode} (SQLite, regular mode, HTTPS on loopback)`],
-		['load generator', `autocannon ${m.autocannon} (§1) and node:https at fixed rates (§2) on Node ${m.benchNode}, in the same process as the Okta sandbox`],
+		[
+			'load generator',
+			`autocannon ${m.autocannon} (§1) and node:https at fixed rates (§2) on Node ${m.benchNode}, in the same process as the Okta sandbox`,
+		],
 		['whole run', `${results.totalSeconds} s`],
 	],
 )}
@@ -313,18 +366,43 @@ the ratios, measured in the same run on the same n8n.
 ${table(
 	['#', 'goal', 'figure', 'verdict'],
 	[
-		[1, 'A/B ≥ 1.0 at every level (deliveries run to completion per second)', `lowest A/B ${minAB.toFixed(2)} (answered per second: ${minABAnswered.toFixed(2)})`, mark(minAB >= 1)],
+		[
+			1,
+			'A/B ≥ 1.0 at every level (deliveries run to completion per second)',
+			`lowest A/B ${minAB.toFixed(2)} (answered per second: ${minABAnswered.toFixed(2)})`,
+			mark(minAB >= 1),
+		],
 		[2, 'p99 ≤ 1 s at 5 events/s (n8n defaults)', 'one event per delivery', rateVerdict(d5)],
-		[2, 'p99 ≤ 1 s at 50 events/s (n8n defaults)', 'one event per delivery (50 deliveries/s)', rateVerdict(d50)],
+		[
+			2,
+			'p99 ≤ 1 s at 50 events/s (n8n defaults)',
+			'one event per delivery (50 deliveries/s)',
+			rateVerdict(d50),
+		],
 		[2, '', 'ten events per delivery (5 deliveries/s)', rateVerdict(d50b)],
-		['2′', 'the same, saving no successful execution', '5/s; 50/s × 1; 50/s × 10', [l5, l50, l50b].map(rateVerdict).join('; ')],
+		[
+			'2′',
+			'the same, saving no successful execution',
+			'5/s; 50/s × 1; 50/s × 10',
+			[l5, l50, l50b].map(rateVerdict).join('; '),
+		],
 		...Object.keys(SETTING_LABELS)
 			.filter((name) => results.settingsRates?.[name])
 			.map((name) => {
 				const rows = results.settingsRates[name].rows;
-				return ['2″', `the same, ${SETTING_LABELS[name](s)}`, '5/s; 50/s × 1; 50/s × 10', [rateA(rows, 5, 1), rateA(rows, 50, 1), rateA(rows, 50, 10)].map(rateVerdict).join('; ')];
+				return [
+					'2″',
+					`the same, ${SETTING_LABELS[name](s)}`,
+					'5/s; 50/s × 1; 50/s × 10',
+					[rateA(rows, 5, 1), rateA(rows, 50, 1), rateA(rows, 50, 10)].map(rateVerdict).join('; '),
+				];
 			}),
-		[3, 'authenticate + validate + map ≤ 2× JSON.parse of the body', `at most ${maxParseRatio.toFixed(2)}×`, mark(maxParseRatio <= 2)],
+		[
+			3,
+			'authenticate + validate + map ≤ 2× JSON.parse of the body',
+			`at most ${maxParseRatio.toFixed(2)}×`,
+			mark(maxParseRatio <= 2),
+		],
 		[
 			4,
 			'execution data per event, nothing stored twice',
@@ -337,7 +415,12 @@ ${table(
 			`publish: ${lc.publish.calls.count} calls in ${lc.publish.wallMs} ms; restart: ${lc.restart.calls.count}; unpublish: ${lc.unpublish.calls.count}`,
 			`${publishIsCreateVerify ? mark(true) : '**missed by one list**'} / ${mark(lc.restart.calls.count <= 1)} / ${mark(lc.unpublish.calls.count === 2)}`,
 		],
-		[6, 'duplicate filter bounded after 1,000,000 events', `${fmt(filter.filterHeapMB, 2)} MB (${filter.retainedUuids.toLocaleString('en-US')} UUIDs kept)`, mark(filter.retainedUuids <= 10000)],
+		[
+			6,
+			'duplicate filter bounded after 1,000,000 events',
+			`${fmt(filter.filterHeapMB, 2)} MB (${filter.retainedUuids.toLocaleString('en-US')} UUIDs kept)`,
+			mark(filter.retainedUuids <= 10000),
+		],
 	],
 )}
 
@@ -352,9 +435,13 @@ ${table(
 
 Each delivery is an Okta event-hook body with 1, 10 or 100 \`system.mfa.preregister.initiate\` events, all with fresh UUIDs
 (the trigger drops events it has seen), the same generator for all three. autocannon over HTTPS with keep-alive, ${s.ROUNDS}
-rounds per cell alternating A, B, floor (reversed every other round); each run sends ${Object.entries(s.AMOUNT)
+rounds per cell alternating A, B, floor (reversed every other round); each run sends ${Object.entries(
+		s.AMOUNT,
+	)
 		.map(([events, amount]) => `${amount} deliveries of ${events}`)
-		.join(', ')} event(s) (at least one per connection), stops after ${s.LOAD_MAX_MS / 1000} s whatever was sent, then waits for
+		.join(
+			', ',
+		)} event(s) (at least one per connection), stops after ${s.LOAD_MAX_MS / 1000} s whatever was sent, then waits for
 every execution to finish before the next run. "Run" throughput counts from the first delivery until the last execution of
 the run stopped (n8n's own \`stoppedAt\`), so a workflow that answers fast but runs slowly gets no credit; "answered" counts
 until the last answer. A/B is taken on "run" throughput.
@@ -406,8 +493,20 @@ card's item) against \`JSON.parse\` of the same body, which n8n does before \`we
 alternating, on Node ${m.benchNode}.
 
 ${table(
-	['events / delivery', 'body bytes', 'JSON.parse ns/event', 'trigger ns/event', 'trigger / JSON.parse'],
-	inProc.deliveryCost.map((c: any) => [c.events, c.bodyBytes.toLocaleString('en-US'), fmt(c.jsonParseNsPerEvent, 0), fmt(c.triggerNsPerEvent, 0), `**${c.ratioTriggerToJsonParse.toFixed(2)}**`]),
+	[
+		'events / delivery',
+		'body bytes',
+		'JSON.parse ns/event',
+		'trigger ns/event',
+		'trigger / JSON.parse',
+	],
+	inProc.deliveryCost.map((c: any) => [
+		c.events,
+		c.bodyBytes.toLocaleString('en-US'),
+		fmt(c.jsonParseNsPerEvent, 0),
+		fmt(c.triggerNsPerEvent, 0),
+		`**${c.ratioTriggerToJsonParse.toFixed(2)}**`,
+	]),
 )}
 
 ## 4. Execution data per event
@@ -417,8 +516,26 @@ own \`flatted\` form) divided by the events. \`workflowData\` is n8n's copy of t
 (per execution, not per event). The raw event in the body is ${fmt(inProc.deliveryCost[2]?.bodyBytes / 100, 0)} bytes.
 
 ${table(
-	['workflow', 'events', 'items out', 'keys per item', 'execution data bytes', 'bytes / event', 'workflow copy bytes', 'public API JSON bytes'],
-	sizes.map((r) => [r.workflow, r.events, r.items, r.firstItemKeys, r.executionDataBytes.toLocaleString('en-US'), `**${r.bytesPerEvent.toLocaleString('en-US')}**`, r.workflowCopyBytes.toLocaleString('en-US'), r.apiJsonBytes.toLocaleString('en-US')]),
+	[
+		'workflow',
+		'events',
+		'items out',
+		'keys per item',
+		'execution data bytes',
+		'bytes / event',
+		'workflow copy bytes',
+		'public API JSON bytes',
+	],
+	sizes.map((r) => [
+		r.workflow,
+		r.events,
+		r.items,
+		r.firstItemKeys,
+		r.executionDataBytes.toLocaleString('en-US'),
+		`**${r.bytesPerEvent.toLocaleString('en-US')}**`,
+		r.workflowCopyBytes.toLocaleString('en-US'),
+		r.apiJsonBytes.toLocaleString('en-US'),
+	]),
 )}
 
 A per event against B: ${ratio(size('A', 100)?.bytesPerEvent, size('B', 100)?.bytesPerEvent)}× (100 events), against the floor (the body stored once):
@@ -433,9 +550,21 @@ card items (Edit Fields).
 ${table(
 	['step', 'Okta calls', 'wall time'],
 	[
-		['publish (nothing stored yet)', callList(lc.publish.calls), `${lc.publish.wallMs} ms until \`publication-status\` said published`],
-		['restart (default publication service)', callList(lc.restart.calls), `${fmt(lc.restart.wallMs / 1000)} s (n8n's own start)`],
-		['unpublish', callList(lc.unpublish.calls), `${lc.unpublish.wallMs} ms until the hook was gone`],
+		[
+			'publish (nothing stored yet)',
+			callList(lc.publish.calls),
+			`${lc.publish.wallMs} ms until \`publication-status\` said published`,
+		],
+		[
+			'restart (default publication service)',
+			callList(lc.restart.calls),
+			`${fmt(lc.restart.wallMs / 1000)} s (n8n's own start)`,
+		],
+		[
+			'unpublish',
+			callList(lc.unpublish.calls),
+			`${lc.unpublish.wallMs} ms until the hook was gone`,
+		],
 	],
 )}
 
@@ -448,8 +577,22 @@ of the stored hook on restart (covered by test/e2e/legacy-activation.test.ts; no
 ## 6. Memory of the duplicate filter (bench/inProcess.ts)
 
 ${table(
-	['distinct events', 'UUIDs kept', 'filter heap', 'unbounded Set of the same UUIDs', 'filter / unbounded'],
-	[[filter.distinctEvents.toLocaleString('en-US'), filter.retainedUuids.toLocaleString('en-US'), `**${fmt(filter.filterHeapMB, 2)} MB**`, `${fmt(filter.unboundedSetHeapMB)} MB`, filter.ratioFilterToUnbounded.toFixed(3)]],
+	[
+		'distinct events',
+		'UUIDs kept',
+		'filter heap',
+		'unbounded Set of the same UUIDs',
+		'filter / unbounded',
+	],
+	[
+		[
+			filter.distinctEvents.toLocaleString('en-US'),
+			filter.retainedUuids.toLocaleString('en-US'),
+			`**${fmt(filter.filterHeapMB, 2)} MB**`,
+			`${fmt(filter.unboundedSetHeapMB)} MB`,
+			filter.ratioFilterToUnbounded.toFixed(3),
+		],
+	],
 )}
 
 The filter keeps the last 10,000 UUIDs per registration (a registration is one hook on one URL; at most 1,000
@@ -477,7 +620,10 @@ export function withProfiles(results: any): any {
 	if (files.length === 0) return results;
 	return {
 		...results,
-		profiles: files.map((file) => ({ ...JSON.parse(fs.readFileSync(file, 'utf8')), date: fs.statSync(file).mtime.toISOString() })),
+		profiles: files.map((file) => ({
+			...JSON.parse(fs.readFileSync(file, 'utf8')),
+			date: fs.statSync(file).mtime.toISOString(),
+		})),
 	};
 }
 

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- untyped JSON from n8n's and Okta's APIs, as in test/ and scripts/ */
 /**
  * `npm run bench`: the trigger inside a real n8n 2.41.1 (the e2e stack: Okta sandbox + n8n over
  * HTTPS on loopback) against the hand-built equivalent and n8n's floor, its answer times at Okta's
@@ -24,12 +23,24 @@ import {
 	startStack,
 	waitFor,
 	type Stack,
-} from '../test/e2e/harness';
-import { N8N_VERSION, NODE24_VERSION, REPO_ROOT, RUNTIME_DIR, ensureN8nInstalled } from '../scripts/n8n-runtime';
+} from '../devkit/n8n/stack';
+import {
+	N8N_VERSION,
+	NODE24_VERSION,
+	REPO_ROOT,
+	RUNTIME_DIR,
+	ensureN8nInstalled,
+} from '../devkit/n8n/runtime';
 import { DRAIN_MAX_MS, FINISHED, countExecutions, drain, lastStoppedAt } from './executions';
 import { Deliveries, oktaHeaders, percentile, runLoad, type LoadResult } from './load';
 import { RATE_CONNECTION_SECONDS, RATE_SECONDS, RATES, timedRates } from './rates';
-import { QUEUE_PUBLICATION_SERVICE, SETTING_SECTIONS, SQLITE_POOL_SIZE, WORKER_CONCURRENCY, measureSettings } from './settings';
+import {
+	QUEUE_PUBLICATION_SERVICE,
+	SETTING_SECTIONS,
+	SQLITE_POOL_SIZE,
+	WORKER_CONCURRENCY,
+	measureSettings,
+} from './settings';
 import { floorWorkflow, handBuiltWorkflow, webhookPath } from './workflows';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -37,7 +48,9 @@ const SIZES = [1, 10, 100];
 const CONCURRENCIES = [1, 5, 20];
 const ROUNDS = QUICK ? 1 : 2;
 /** Deliveries per load run, by events per delivery (the count bound). */
-const AMOUNT: Record<number, number> = QUICK ? { 1: 40, 10: 20, 100: 10 } : { 1: 150, 10: 60, 100: 30 };
+const AMOUNT: Record<number, number> = QUICK
+	? { 1: 40, 10: 20, 100: 10 }
+	: { 1: 150, 10: 60, 100: 30 };
 /** With fewer executions saved, only the highest concurrency, one round (to keep the run short). */
 const SAVE_LESS_CONCURRENCIES = [20];
 /** Time bound of one load run, and of waiting for its executions to finish. */
@@ -53,7 +66,8 @@ interface Target {
 }
 
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
-const round = (value: number, digits = 1) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
+const round = (value: number, digits = 1) =>
+	Number.isFinite(value) ? Number(value.toFixed(digits)) : null;
 
 /** Bytes of each stored execution (SQLite `execution_data`), read with n8n's own Node 24 and sqlite3. */
 function executionBytes(userFolder: string, executionIds: string[]) {
@@ -89,35 +103,54 @@ async function setUp(stack: Stack) {
 	const publishStarted = Date.now();
 	const status = await publishAndSettle(stack, a.id);
 	const publishMs = Date.now() - publishStarted;
-	if (status.status !== 'published') throw new Error(`workflow A did not publish: ${JSON.stringify(status)}`);
+	if (status.status !== 'published')
+		throw new Error(`workflow A did not publish: ${JSON.stringify(status)}`);
 	lifecycle.publish = { wallMs: publishMs, calls: oktaCalls(stack) };
-	const hook = stack.sandbox.hooks().find((h: any) => h.channel?.config?.uri === a.productionUrl) as any;
+	const hook = stack.sandbox
+		.hooks()
+		.find((h: any) => h.channel?.config?.uri === a.productionUrl) as any;
 	const secretA = hook?.channel?.config?.authScheme?.value as string | undefined;
 	if (!secretA) throw new Error('no hook (or no secret) for workflow A in the sandbox');
 
 	// B and the floor: Webhook nodes. B checks the same kind of secret with header auth.
 	const secretB = randomBytes(32).toString('base64url');
-	const headerAuth = await stack.http.createCredential('bench header auth', 'httpHeaderAuth', { name: 'Authorization', value: secretB });
+	const headerAuth = await stack.http.createCredential('bench header auth', 'httpHeaderAuth', {
+		name: 'Authorization',
+		value: secretB,
+	});
 	const bPath = `bench-b-${randomBytes(6).toString('hex')}`;
 	const floorPath = `bench-floor-${randomBytes(6).toString('hex')}`;
 	const b = await stack.http.createWorkflow(
-		handBuiltWorkflow('bench B: Webhook → Split Out → Edit Fields → No Operation', bPath, { id: headerAuth.id, name: headerAuth.name }),
+		handBuiltWorkflow('bench B: Webhook → Split Out → Edit Fields → No Operation', bPath, {
+			id: headerAuth.id,
+			name: headerAuth.name,
+		}),
 	);
-	const floor = await stack.http.createWorkflow(floorWorkflow('bench floor: Webhook → No Operation', floorPath));
+	const floor = await stack.http.createWorkflow(
+		floorWorkflow('bench floor: Webhook → No Operation', floorPath),
+	);
 	for (const id of [b.id, floor.id]) {
 		const settled = await publishAndSettle(stack, id);
-		if (settled.status !== 'published') throw new Error(`workflow ${id} did not publish: ${JSON.stringify(settled)}`);
+		if (settled.status !== 'published')
+			throw new Error(`workflow ${id} did not publish: ${JSON.stringify(settled)}`);
 	}
 	const targets: Record<Kind, Target> = {
 		A: { kind: 'A', id: a.id, url: a.productionUrl, secret: secretA },
 		B: { kind: 'B', id: b.id, url: `${stack.n8n.baseUrl}${webhookPath(bPath)}`, secret: secretB },
-		floor: { kind: 'floor', id: floor.id, url: `${stack.n8n.baseUrl}${webhookPath(floorPath)}`, secret: secretB },
+		floor: {
+			kind: 'floor',
+			id: floor.id,
+			url: `${stack.n8n.baseUrl}${webhookPath(floorPath)}`,
+			secret: secretB,
+		},
 	};
 	return { targets, lifecycle, aWebhookUrl: a.productionUrl };
 }
 
 function oktaCalls(stack: Stack) {
-	const calls = stack.sandbox.requests.map((r: any) => `${r.method} ${String(r.path).replace(/\/eventHooks\/[^/]+/, '/eventHooks/{id}')}`);
+	const calls = stack.sandbox.requests.map(
+		(r: any) => `${r.method} ${String(r.path).replace(/\/eventHooks\/[^/]+/, '/eventHooks/{id}')}`,
+	);
 	return { count: calls.length, calls };
 }
 
@@ -128,12 +161,19 @@ async function executionSizes(stack: Stack, targets: Record<Kind, Target>) {
 		const deliveries = new Deliveries(size);
 		for (const target of Object.values(targets)) {
 			const base = await countExecutions(stack, target.id, FINISHED);
-			const res = await stack.http.request('POST', target.url, { headers: oktaHeaders(target.secret), rawBody: deliveries.next() });
-			if (res.status !== 200) throw new Error(`${target.kind} answered ${res.status}: ${res.text.slice(0, 300)}`);
+			const res = await stack.http.request('POST', target.url, {
+				headers: oktaHeaders(target.secret),
+				rawBody: deliveries.next(),
+			});
+			if (res.status !== 200)
+				throw new Error(`${target.kind} answered ${res.status}: ${res.text.slice(0, 300)}`);
 			await drain(stack, target.id, base, 1, true);
 			const list = await stack.http.executions(target.id);
 			const newest = list.sort((x, y) => Number(y.id) - Number(x.id))[0];
-			if (newest.status !== 'success') throw new Error(`${target.kind} execution ${newest.id} ${newest.status}: ${JSON.stringify(newest.data?.resultData?.error ?? {}).slice(0, 500)}`);
+			if (newest.status !== 'success')
+				throw new Error(
+					`${target.kind} execution ${newest.id} ${newest.status}: ${JSON.stringify(newest.data?.resultData?.error ?? {}).slice(0, 500)}`,
+				);
 			const [stored] = executionBytes(stack.userFolder, [newest.id]);
 			const lastNode = newest.data.resultData.lastNodeExecuted as string;
 			const items = newest.data.resultData.runData[lastNode][0].data.main[0].length;
@@ -145,9 +185,12 @@ async function executionSizes(stack: Stack, targets: Record<Kind, Target>) {
 				bytesPerEvent: round(stored.data / size, 0),
 				workflowCopyBytes: stored.workflow,
 				apiJsonBytes: Buffer.byteLength(JSON.stringify(newest.data)),
-				firstItemKeys: Object.keys(newest.data.resultData.runData[lastNode][0].data.main[0][0].json).length,
+				firstItemKeys: Object.keys(newest.data.resultData.runData[lastNode][0].data.main[0][0].json)
+					.length,
 			});
-			log(`size ${target.kind} ${size} events: ${stored.data} B stored (${round(stored.data / size, 0)} B/event)`);
+			log(
+				`size ${target.kind} ${size} events: ${stored.data} B stored (${round(stored.data / size, 0)} B/event)`,
+			);
 		}
 	}
 	return rows;
@@ -175,8 +218,17 @@ async function probe(stack: Stack, targets: Record<Kind, Target>) {
 				// One at a time: the previous run finished before the next delivery.
 				await drain(stack, target.id, base, index + 1, true);
 			}
-			rows.push({ workflow: target.kind, connection, deliveries: PROBES, p50Ms: round(percentile(times, 50)), p90Ms: round(percentile(times, 90)), maxMs: round(Math.max(...times)) });
-			log(`probe ${target.kind} (${connection}): p50 ${round(percentile(times, 50))} ms, max ${round(Math.max(...times))} ms`);
+			rows.push({
+				workflow: target.kind,
+				connection,
+				deliveries: PROBES,
+				p50Ms: round(percentile(times, 50)),
+				p90Ms: round(percentile(times, 90)),
+				maxMs: round(Math.max(...times)),
+			});
+			log(
+				`probe ${target.kind} (${connection}): p50 ${round(percentile(times, 50))} ms, max ${round(Math.max(...times))} ms`,
+			);
 		}
 	}
 	return rows;
@@ -191,7 +243,13 @@ interface Cell {
 	completedMs: number[];
 }
 
-async function throughput(stack: Stack, targets: Record<Kind, Target>, saved: boolean, concurrencies: number[], rounds: number) {
+async function throughput(
+	stack: Stack,
+	targets: Record<Kind, Target>,
+	saved: boolean,
+	concurrencies: number[],
+	rounds: number,
+) {
 	const cells: Cell[] = [];
 	for (const size of SIZES) {
 		const deliveries = new Deliveries(size);
@@ -212,10 +270,19 @@ async function throughput(stack: Stack, targets: Record<Kind, Target>, saved: bo
 						amount: AMOUNT[size],
 						maxMs: LOAD_MAX_MS,
 					});
-					if (result.ok !== result.sent) log(`  ${kind}: ${result.sent - result.ok} of ${result.sent} not 2xx: ${JSON.stringify(result.statuses)}`);
+					if (result.ok !== result.sent)
+						log(
+							`  ${kind}: ${result.sent - result.ok} of ${result.sent} not 2xx: ${JSON.stringify(result.statuses)}`,
+						);
 					let finished = await drain(stack, target.id, base, result.ok, saved);
 					if (saved && result.ok > 0) finished = await lastStoppedAt(stack, target.id, result.ok);
-					const cell = byKind.get(kind) ?? { workflow: kind, events: size, connections, rounds: [], completedMs: [] };
+					const cell = byKind.get(kind) ?? {
+						workflow: kind,
+						events: size,
+						connections,
+						rounds: [],
+						completedMs: [],
+					};
 					cell.rounds.push(result);
 					cell.completedMs.push(finished - started);
 					byKind.set(kind, cell);
@@ -257,26 +324,36 @@ function summarizeCell(cell: Cell) {
 
 function inProcess() {
 	log('in-process: bench/inProcess.ts (node --expose-gc)');
-	const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'inProcess.ts')], {
-		cwd: REPO_ROOT,
-		encoding: 'utf8',
-		maxBuffer: 16 * 1024 * 1024,
-	});
+	const out = execFileSync(
+		process.execPath,
+		['--expose-gc', '--import', 'tsx', path.join(__dirname, 'inProcess.ts')],
+		{
+			cwd: REPO_ROOT,
+			encoding: 'utf8',
+			maxBuffer: 16 * 1024 * 1024,
+		},
+	);
 	return JSON.parse(out);
 }
 
 function machine() {
 	const cpus = os.cpus();
 	const node24 = path.join(RUNTIME_DIR, 'node_modules', '.bin', 'node');
-	const pkg = (name: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+	const pkg = (name: string) =>
+		JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8'))
+			.version;
 	return {
 		date: new Date().toISOString(),
-		commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.trim(),
+		commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
+			cwd: REPO_ROOT,
+			encoding: 'utf8',
+		}).stdout.trim(),
 		cpu: `${cpus[0]?.model ?? 'unknown'} × ${cpus.length}`,
 		memoryGB: round(os.totalmem() / 1e9),
 		os: `${os.type()} ${os.release()} ${os.arch()}`,
 		benchNode: process.version,
-		n8nNode: spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim() || `v${NODE24_VERSION}`,
+		n8nNode:
+			spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim() || `v${NODE24_VERSION}`,
 		n8n: N8N_VERSION,
 		autocannon: pkg('autocannon'),
 	};
@@ -343,7 +420,10 @@ async function writeReport(results: Record<string, any>) {
 
 function build() {
 	log('build (npm run build)');
-	const result = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+	const result = spawnSync('npm', ['run', 'build'], {
+		cwd: REPO_ROOT,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
 	if (result.status !== 0) throw new Error('npm run build failed');
 	ensureN8nInstalled(log);
 }
@@ -352,15 +432,24 @@ function build() {
 async function partial(only: string[]) {
 	const unknown = only.filter((name) => !['rates', 'settings', ...SETTING_SECTIONS].includes(name));
 	if (unknown.length) throw new Error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}`);
-	if (!fs.existsSync(RESULTS_FILE)) throw new Error(`BENCH_ONLY needs ${path.relative(REPO_ROOT, RESULTS_FILE)} from a full \`npm run bench\``);
+	if (!fs.existsSync(RESULTS_FILE))
+		throw new Error(
+			`BENCH_ONLY needs ${path.relative(REPO_ROOT, RESULTS_FILE)} from a full \`npm run bench\``,
+		);
 	const started = Date.now();
 	const results = JSON.parse(fs.readFileSync(RESULTS_FILE, 'utf8'));
 	build();
 	results.settings = { ...results.settings, ...parameters() };
 	if (only.includes('rates')) {
-		results.timedRates = { ...(await ratesOnly()), date: new Date().toISOString(), machine: machine() };
+		results.timedRates = {
+			...(await ratesOnly()),
+			date: new Date().toISOString(),
+			machine: machine(),
+		};
 	}
-	const settingParts = only.includes('settings') ? SETTING_SECTIONS : SETTING_SECTIONS.filter((name) => only.includes(name));
+	const settingParts = only.includes('settings')
+		? SETTING_SECTIONS
+		: SETTING_SECTIONS.filter((name) => only.includes(name));
 	if (settingParts.length) {
 		const measured = await measureSettings(log, settingParts);
 		results.settingsRates = { ...(results.settingsRates ?? {}), ...measured, machine: machine() };
@@ -370,7 +459,10 @@ async function partial(only: string[]) {
 }
 
 async function main() {
-	const only = (process.env.BENCH_ONLY ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+	const only = (process.env.BENCH_ONLY ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
 	if (only.length) return await partial(only);
 	const started = Date.now();
 	build();
@@ -395,18 +487,33 @@ async function main() {
 		const restartStarted = Date.now();
 		await stack.restart();
 		// Under the default publication service the webhooks are served again once n8n is up.
-		(results.lifecycle as any).restart = { wallMs: Date.now() - restartStarted, calls: oktaCalls(stack) };
+		(results.lifecycle as any).restart = {
+			wallMs: Date.now() - restartStarted,
+			calls: oktaCalls(stack),
+		};
 		results.timedRates.saveLess = await timedRates(stack, targets, false, { ca, log });
-		results.throughputSaveLess = await throughput(stack, targets, false, SAVE_LESS_CONCURRENCIES, 1);
+		results.throughputSaveLess = await throughput(
+			stack,
+			targets,
+			false,
+			SAVE_LESS_CONCURRENCIES,
+			1,
+		);
 
 		stack.sandbox.clearRequests();
 		const unpublishStarted = Date.now();
 		await stack.http.unpublishWorkflow(targets.A.id);
-		await waitFor(() => !stack.sandbox.hooks().some((h: any) => h.channel?.config?.uri === targets.A.url), {
-			timeoutMs: 60_000,
-			what: 'the hook of A to be deleted',
-		});
-		(results.lifecycle as any).unpublish = { wallMs: Date.now() - unpublishStarted, calls: oktaCalls(stack) };
+		await waitFor(
+			() => !stack.sandbox.hooks().some((h: any) => h.channel?.config?.uri === targets.A.url),
+			{
+				timeoutMs: 60_000,
+				what: 'the hook of A to be deleted',
+			},
+		);
+		(results.lifecycle as any).unpublish = {
+			wallMs: Date.now() - unpublishStarted,
+			calls: oktaCalls(stack),
+		};
 	} finally {
 		await stack.close();
 	}

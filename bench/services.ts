@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { freePort } from '../scripts/n8n-runtime';
-import { killGroup, killOnExit } from '../scripts/processGroups';
+import { freePort } from '../devkit/n8n/runtime';
+import { killGroup, killOnExit } from '../devkit/n8n/processGroups';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -20,14 +20,28 @@ export interface Service {
 }
 
 /** Starts `command` in its own process group and resolves once its output matches `ready`. */
-async function startServer(name: string, command: string, args: string[], ready: RegExp, options: { uid?: number; gid?: number; logFile: string }) {
-	const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], uid: options.uid, gid: options.gid });
+async function startServer(
+	name: string,
+	command: string,
+	args: string[],
+	ready: RegExp,
+	options: { uid?: number; gid?: number; logFile: string },
+) {
+	const child = spawn(command, args, {
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		uid: options.uid,
+		gid: options.gid,
+	});
 	killOnExit(child);
 	const logStream = fs.createWriteStream(options.logFile, { flags: 'a' });
 	let output = '';
 	const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
 	await new Promise<void>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s; see ${options.logFile}`)), 30_000);
+		const timer = setTimeout(
+			() => reject(new Error(`${name} did not start within 30 s; see ${options.logFile}`)),
+			30_000,
+		);
 		const onData = (chunk: Buffer) => {
 			output += chunk.toString('utf8');
 			logStream.write(chunk);
@@ -40,7 +54,9 @@ async function startServer(name: string, command: string, args: string[], ready:
 		child.stderr!.on('data', onData);
 		child.on('exit', (code, signal) => {
 			clearTimeout(timer);
-			reject(new Error(`${name} exited during startup (${code ?? signal}); see ${options.logFile}`));
+			reject(
+				new Error(`${name} exited during startup (${code ?? signal}); see ${options.logFile}`),
+			);
 		});
 	}).catch(async (error) => {
 		killGroup(child, 'SIGKILL');
@@ -74,7 +90,11 @@ export async function startPostgres(logDir: string): Promise<Postgres> {
 	fs.chownSync(dir, uid, gid);
 	const dataDir = path.join(dir, 'data');
 	const asPostgres = { uid, gid, stdio: 'pipe' as const, cwd: dir };
-	execFileSync(path.join(PG_BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-instructions'], asPostgres);
+	execFileSync(
+		path.join(PG_BIN, 'initdb'),
+		['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-instructions'],
+		asPostgres,
+	);
 	const port = await freePort();
 	let server: Awaited<ReturnType<typeof startServer>>;
 	try {
@@ -85,7 +105,11 @@ export async function startPostgres(logDir: string): Promise<Postgres> {
 			/database system is ready to accept connections/,
 			{ uid, gid, logFile: path.join(logDir, 'bench-postgres.log') },
 		);
-		execFileSync('/usr/bin/psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-c', 'CREATE DATABASE n8n'], { stdio: 'pipe' });
+		execFileSync(
+			'/usr/bin/psql',
+			['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-c', 'CREATE DATABASE n8n'],
+			{ stdio: 'pipe' },
+		);
 	} catch (error) {
 		fs.rmSync(dir, { recursive: true, force: true });
 		throw error;
@@ -110,13 +134,25 @@ export async function startPostgres(logDir: string): Promise<Postgres> {
 
 /** Redis on loopback without persistence (queue mode's job queue only). */
 export async function startRedis(logDir: string): Promise<Service> {
-	if (!fs.existsSync(REDIS_SERVER)) throw new Error(`${REDIS_SERVER} is missing: apt-get install -y redis-server`);
+	if (!fs.existsSync(REDIS_SERVER))
+		throw new Error(`${REDIS_SERVER} is missing: apt-get install -y redis-server`);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-redis-'));
 	const port = await freePort();
 	const server = await startServer(
 		'Redis',
 		REDIS_SERVER,
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+		],
 		/Ready to accept connections/,
 		{ logFile: path.join(logDir, 'bench-redis.log') },
 	).catch((error) => {

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- untyped JSON from n8n's and Okta's APIs, as in test/ and scripts/ */
 /**
  * §2's fixed-rate cells (bench/rates.ts) under the n8n settings that might lift the limit of one
  * n8n on SQLite: a larger SQLite pool, PostgreSQL, and queue mode (Redis, a main, a worker and a
@@ -10,8 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { freePort, REPO_ROOT, startN8n, type N8nInstance } from '../scripts/n8n-runtime';
-import { createNoOpWorkflow, publishAndSettle, startStack, type Stack } from '../test/e2e/harness';
+import { freePort, REPO_ROOT, startN8n, type N8nInstance } from '../devkit/n8n/runtime';
+import { createNoOpWorkflow, publishAndSettle, startStack, type Stack } from '../devkit/n8n/stack';
 import { FINISHED, countExecutions, drain } from './executions';
 import { Deliveries, oktaHeaders } from './load';
 import { HEADROOM_RATES, RATES, timedRates, type RateKind, type RateTarget } from './rates';
@@ -30,22 +29,35 @@ const LOG_DIR = path.join(REPO_ROOT, 'test-results');
  * Publishes A (the trigger) and the floor on `stack`; their delivery URLs start with
  * `webhookBase` (the process that answers webhooks: main, or queue mode's webhook process).
  */
-async function rateTargets(stack: Stack, webhookBase: string): Promise<{ targets: Record<RateKind, RateTarget>; hook: any }> {
+async function rateTargets(
+	stack: Stack,
+	webhookBase: string,
+): Promise<{ targets: Record<RateKind, RateTarget>; hook: any }> {
 	// Without the publication service (N8N_USE_WORKFLOW_PUBLICATION_SERVICE=false) publishing is
 	// synchronous and fails with the node's error; there is no publication status to wait for.
 	const synchronous = stack.options.env?.N8N_USE_WORKFLOW_PUBLICATION_SERVICE === 'false';
-	const publish = async (id: string) => (synchronous ? (await stack.http.publishWorkflow(id), { status: 'published' }) : await publishAndSettle(stack, id));
+	const publish = async (id: string) =>
+		synchronous
+			? (await stack.http.publishWorkflow(id), { status: 'published' })
+			: await publishAndSettle(stack, id);
 	const a = await createNoOpWorkflow(stack, 'bench A: Okta trigger → No Operation');
 	const published = await publish(a.id);
-	if (published.status !== 'published') throw new Error(`workflow A did not publish: ${JSON.stringify(published)}`);
+	if (published.status !== 'published')
+		throw new Error(`workflow A did not publish: ${JSON.stringify(published)}`);
 	const aUrl = `${webhookBase}/webhook/${a.webhookId}/webhook`;
 	const hook = stack.sandbox.hooks().find((h: any) => h.channel?.config?.uri === aUrl) as any;
 	const secret = hook?.channel?.config?.authScheme?.value as string | undefined;
-	if (!secret) throw new Error(`no hook (or no secret) on ${aUrl} in the sandbox: ${JSON.stringify(stack.sandbox.hooks().map((h: any) => h.channel?.config?.uri))}`);
+	if (!secret)
+		throw new Error(
+			`no hook (or no secret) on ${aUrl} in the sandbox: ${JSON.stringify(stack.sandbox.hooks().map((h: any) => h.channel?.config?.uri))}`,
+		);
 	const floorPath = `bench-floor-${randomBytes(6).toString('hex')}`;
-	const floor = await stack.http.createWorkflow(floorWorkflow('bench floor: Webhook → No Operation', floorPath));
+	const floor = await stack.http.createWorkflow(
+		floorWorkflow('bench floor: Webhook → No Operation', floorPath),
+	);
 	const floorPublished = await publish(floor.id);
-	if (floorPublished.status !== 'published') throw new Error(`the floor did not publish: ${JSON.stringify(floorPublished)}`);
+	if (floorPublished.status !== 'published')
+		throw new Error(`the floor did not publish: ${JSON.stringify(floorPublished)}`);
 	return {
 		targets: {
 			A: { id: a.id, url: aUrl, secret },
@@ -56,12 +68,21 @@ async function rateTargets(stack: Stack, webhookBase: string): Promise<{ targets
 }
 
 /** One setting on a regular-mode n8n (one process): a fresh stack with `env`, the rate cells, stopped. */
-async function regularMode(label: string, env: Record<string, string>, log: Log, cells?: typeof RATES) {
+async function regularMode(
+	label: string,
+	env: Record<string, string>,
+	log: Log,
+	cells?: typeof RATES,
+) {
 	log(`${label}: starting the Okta sandbox and n8n with ${JSON.stringify(env)}`);
 	const stack = await startStack({ env }, `bench-${label}`);
 	try {
 		const { targets } = await rateTargets(stack, stack.n8n.baseUrl);
-		return await timedRates(stack, targets, true, { ca: fs.readFileSync(stack.tls.caCertPath), log, cells });
+		return await timedRates(stack, targets, true, {
+			ca: fs.readFileSync(stack.tls.caCertPath),
+			log,
+			cells,
+		});
 	} finally {
 		await stack.close();
 	}
@@ -75,19 +96,29 @@ async function regularMode(label: string, env: Record<string, string>, log: Log,
 async function queueModeChecks(stack: Stack, target: RateTarget, hook: any, webhookBase: string) {
 	const deliveries = new Deliveries(1);
 	const before = await countExecutions(stack, target.id, FINISHED);
-	const right = await stack.http.request('POST', target.url, { headers: oktaHeaders(target.secret), rawBody: deliveries.next() });
+	const right = await stack.http.request('POST', target.url, {
+		headers: oktaHeaders(target.secret),
+		rawBody: deliveries.next(),
+	});
 	await drain(stack, target.id, before, 1, true);
 	const afterRight = await countExecutions(stack, target.id, FINISHED);
-	const wrong = await stack.http.request('POST', target.url, { headers: oktaHeaders(`${target.secret}x`), rawBody: deliveries.next() });
+	const wrong = await stack.http.request('POST', target.url, {
+		headers: oktaHeaders(`${target.secret}x`),
+		rawBody: deliveries.next(),
+	});
 	// Nothing should start; give a wrongly started run time to show up.
 	await new Promise((r) => setTimeout(r, 2000));
 	const afterWrong = await countExecutions(stack, target.id, FINISHED);
 	// Whether main, too, serves the production URL (and enqueues the run), and let that run finish
 	// before the load so that it is not counted in the first cell.
-	const onMain = await stack.http.request('POST', target.url.replace(webhookBase, stack.n8n.baseUrl), {
-		headers: oktaHeaders(target.secret),
-		rawBody: deliveries.next(),
-	});
+	const onMain = await stack.http.request(
+		'POST',
+		target.url.replace(webhookBase, stack.n8n.baseUrl),
+		{
+			headers: oktaHeaders(target.secret),
+			rawBody: deliveries.next(),
+		},
+	);
 	if (onMain.status === 200) await drain(stack, target.id, afterWrong, 1, true);
 	const afterMain = await countExecutions(stack, target.id, FINISHED);
 	return {
@@ -106,7 +137,11 @@ async function queueModeChecks(stack: Stack, target: RateTarget, hook: any, webh
  * with the same encryption key. Main registers the hooks with N8N_WEBHOOK_URL = the webhook
  * process, so Okta's verification and deliveries go there.
  */
-async function queueMode(env: Record<string, string>, publicationService: boolean | undefined, log: Log) {
+async function queueMode(
+	env: Record<string, string>,
+	publicationService: boolean | undefined,
+	log: Log,
+) {
 	const redis = await startRedis(LOG_DIR);
 	const folders: string[] = [];
 	const processes: N8nInstance[] = [];
@@ -121,9 +156,13 @@ async function queueMode(env: Record<string, string>, publicationService: boolea
 			QUEUE_BULL_REDIS_PORT: String(redis.port),
 			N8N_ENCRYPTION_KEY: randomBytes(24).toString('base64url'),
 			N8N_WEBHOOK_URL: `${webhookBase}/`,
-			...(publicationService === undefined ? {} : { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: String(publicationService) }),
+			...(publicationService === undefined
+				? {}
+				: { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: String(publicationService) }),
 		};
-		log(`queue: starting the Okta sandbox and n8n main (publication service: ${publicationService ?? 'default'})`);
+		log(
+			`queue: starting the Okta sandbox and n8n main (publication service: ${publicationService ?? 'default'})`,
+		);
 		stack = await startStack({ env: shared }, 'bench-queue-main');
 		const other = async (command: 'webhook' | 'worker', port?: number) => {
 			const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-bench-queue-${command}-`));
@@ -138,7 +177,9 @@ async function queueMode(env: Record<string, string>, publicationService: boolea
 				env: {
 					...shared,
 					QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
-					...(command === 'worker' ? { N8N_CONCURRENCY_PRODUCTION_LIMIT: String(WORKER_CONCURRENCY) } : {}),
+					...(command === 'worker'
+						? { N8N_CONCURRENCY_PRODUCTION_LIMIT: String(WORKER_CONCURRENCY) }
+						: {}),
 				},
 				log: () => undefined,
 			});
@@ -150,11 +191,23 @@ async function queueMode(env: Record<string, string>, publicationService: boolea
 		const { targets, hook } = await rateTargets(stack, webhookBase);
 		const checks = await queueModeChecks(stack, targets.A, hook, webhookBase);
 		log(`queue: checks ${JSON.stringify(checks)}`);
-		if (checks.rightSecret.status !== 200 || checks.rightSecret.executionsRun !== 1 || checks.wrongSecret.status !== 401) {
+		if (
+			checks.rightSecret.status !== 200 ||
+			checks.rightSecret.executionsRun !== 1 ||
+			checks.wrongSecret.status !== 401
+		) {
 			throw new Error(`queue mode does not run the trigger as expected: ${JSON.stringify(checks)}`);
 		}
-		const rows = await timedRates(stack, targets, true, { ca: fs.readFileSync(stack.tls.caCertPath), log });
-		return { rows, checks, workerConcurrency: WORKER_CONCURRENCY, publicationService: publicationService ?? null };
+		const rows = await timedRates(stack, targets, true, {
+			ca: fs.readFileSync(stack.tls.caCertPath),
+			log,
+		});
+		return {
+			rows,
+			checks,
+			workerConcurrency: WORKER_CONCURRENCY,
+			publicationService: publicationService ?? null,
+		};
 	} finally {
 		for (const instance of processes.reverse()) await instance.stop();
 		if (stack) await stack.close();
@@ -171,7 +224,13 @@ async function queueMode(env: Record<string, string>, publicationService: boolea
 const LAZY_ISOLATE = { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' };
 
 /** The settings sections, in the order they run. */
-export const SETTING_SECTIONS = ['sqlitePool', 'lazyIsolate', 'postgres', 'queue', 'queueLazyIsolate'];
+export const SETTING_SECTIONS = [
+	'sqlitePool',
+	'lazyIsolate',
+	'postgres',
+	'queue',
+	'queueLazyIsolate',
+];
 
 /** The settings sections; `only` picks some of SETTING_SECTIONS (default: all). */
 export async function measureSettings(log: Log, only?: string[]) {
@@ -181,21 +240,35 @@ export async function measureSettings(log: Log, only?: string[]) {
 	const measure = async (name: string, run: () => Promise<Record<string, any>>) => {
 		const started = Date.now();
 		const result = await run();
-		results[name] = { date: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000), ...result };
+		results[name] = {
+			date: new Date().toISOString(),
+			seconds: Math.round((Date.now() - started) / 1000),
+			...result,
+		};
 	};
 	if (want('sqlitePool')) {
 		const env = { DB_SQLITE_POOL_SIZE: String(SQLITE_POOL_SIZE) };
-		await measure('sqlitePool', async () => ({ env, rows: await regularMode('sqlite-pool', env, log) }));
+		await measure('sqlitePool', async () => ({
+			env,
+			rows: await regularMode('sqlite-pool', env, log),
+		}));
 	}
 	if (want('lazyIsolate')) {
-		await measure('lazyIsolate', async () => ({ env: LAZY_ISOLATE, rows: await regularMode('lazy-isolate', LAZY_ISOLATE, log, [...RATES, ...HEADROOM_RATES]) }));
+		await measure('lazyIsolate', async () => ({
+			env: LAZY_ISOLATE,
+			rows: await regularMode('lazy-isolate', LAZY_ISOLATE, log, [...RATES, ...HEADROOM_RATES]),
+		}));
 	}
 	for (const name of ['postgres', 'queue', 'queueLazyIsolate'].filter(want)) {
 		await measure(name, async () => {
 			// A fresh database each, so that the queue-mode run does not start on the other's executions.
 			const pg = await startPostgres(LOG_DIR);
 			try {
-				if (name === 'postgres') return { env: { DB_TYPE: 'postgresdb' }, rows: await regularMode('postgres', pg.env, log) };
+				if (name === 'postgres')
+					return {
+						env: { DB_TYPE: 'postgresdb' },
+						rows: await regularMode('postgres', pg.env, log),
+					};
 				const lazy = name === 'queueLazyIsolate' ? LAZY_ISOLATE : {};
 				return {
 					env: { DB_TYPE: 'postgresdb', EXECUTIONS_MODE: 'queue', ...lazy },
@@ -214,6 +287,7 @@ export async function measureSettings(log: Log, only?: string[]) {
  * works with either: BENCH_QUEUE_PUBLICATION_SERVICE=false runs the section with synchronous
  * publishing (the 1.x behaviour), and the checks pass the same way.
  */
-export const QUEUE_PUBLICATION_SERVICE: boolean | undefined = process.env.BENCH_QUEUE_PUBLICATION_SERVICE
+export const QUEUE_PUBLICATION_SERVICE: boolean | undefined = process.env
+	.BENCH_QUEUE_PUBLICATION_SERVICE
 	? process.env.BENCH_QUEUE_PUBLICATION_SERVICE === 'true'
 	: undefined;

@@ -7,16 +7,23 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { NO_OP_NODE, editFieldsNode } from '../scripts/okta-workflows';
+import { NO_OP_NODE, editFieldsNode } from '../devkit/n8n/workflows';
 
 const WEBHOOK_TYPE = 'n8n-nodes-base.webhook';
 const WEBHOOK_VERSION = 2.1;
 
 function chain(name: string, nodes: Array<Record<string, unknown>>) {
-	const placed = nodes.map((node, index): Record<string, unknown> => ({ id: randomUUID(), position: [240 * index, 0], parameters: {}, ...node }));
+	const placed = nodes.map((node, index): Record<string, unknown> => ({
+		id: randomUUID(),
+		position: [240 * index, 0],
+		parameters: {},
+		...node,
+	}));
 	const connections: Record<string, unknown> = {};
 	for (let index = 0; index < placed.length - 1; index++) {
-		connections[placed[index].name as string] = { main: [[{ node: placed[index + 1].name, type: 'main', index: 0 }]] };
+		connections[placed[index].name as string] = {
+			main: [[{ node: placed[index + 1].name, type: 'main', index: 0 }]],
+		};
 	}
 	return { name, nodes: placed, connections, settings: { executionOrder: 'v1' } };
 }
@@ -69,7 +76,11 @@ const CARD_ASSIGNMENTS: Array<[string, string, string]> = [
 	['debugContext', 'object', '={{ { debugData: $json.debugContext?.debugData ?? null } }}'],
 ];
 
-export function handBuiltWorkflow(name: string, path: string, headerAuth: { id: string; name: string }) {
+export function handBuiltWorkflow(
+	name: string,
+	path: string,
+	headerAuth: { id: string; name: string },
+) {
 	return chain(name, [
 		webhookNode(path, headerAuth),
 		{
@@ -83,6 +94,10 @@ export function handBuiltWorkflow(name: string, path: string, headerAuth: { id: 
 	]);
 }
 
-export function floorWorkflow(name: string, path: string, headerAuth?: { id: string; name: string }) {
+export function floorWorkflow(
+	name: string,
+	path: string,
+	headerAuth?: { id: string; name: string },
+) {
 	return chain(name, [webhookNode(path, headerAuth), NO_OP_NODE]);
 }

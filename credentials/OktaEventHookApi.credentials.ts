@@ -27,11 +27,11 @@ export class OktaEventHookApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'An Okta API token (Security > API > Tokens). It acts with its creator\'s admin rights: the creator must be a super administrator, or hold a custom admin role with the permissions to view and manage event hooks.',
+				"An Okta API token (Security > API > Tokens). It acts with its creator's admin rights: the creator must be a super administrator, or hold a custom admin role with the permissions to view and manage event hooks.",
 		},
 		{
 			displayName:
-				'The connection test lists your org\'s event hooks, so it fails when the token may not manage them.',
+				"The connection test lists your org's event hooks, so it fails when the token may not manage them.",
 			name: 'notice',
 			type: 'notice',
 			default: '',
@@ -57,7 +57,8 @@ export class OktaEventHookApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Okta rejected the API token (E0000011): create a new token under Security > API > Tokens.',
+					message:
+						'Okta rejected the API token (E0000011): create a new token under Security > API > Tokens.',
 				},
 			},
 			{

@@ -27,7 +27,8 @@ export class OktaEventHookOAuth2Api implements ICredentialType {
 
 	icon: Icon = OKTA_ICON;
 
-	documentationUrl = 'https://developer.okta.com/docs/guides/implement-oauth-for-okta-serviceapp/main/';
+	documentationUrl =
+		'https://developer.okta.com/docs/guides/implement-oauth-for-okta-serviceapp/main/';
 
 	properties: INodeProperties[] = [
 		ORG_URL_PROPERTY,
@@ -67,7 +68,7 @@ export class OktaEventHookOAuth2Api implements ICredentialType {
 		},
 		{
 			displayName:
-				'The app also needs an admin role that may manage event hooks (Admin roles tab). The connection test lists your org\'s event hooks.',
+				"The app also needs an admin role that may manage event hooks (Admin roles tab). The connection test lists your org's event hooks.",
 			name: 'notice',
 			type: 'notice',
 			default: '',
@@ -81,18 +82,30 @@ export class OktaEventHookOAuth2Api implements ICredentialType {
 			default: '',
 		},
 		{ displayName: 'Scheme', name: 'scheme', type: 'hidden', default: '' },
-		{ displayName: 'DPoP Private Key', name: 'dpopPrivateKey', type: 'hidden', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'DPoP Private Key',
+			name: 'dpopPrivateKey',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
 		{ displayName: 'Token Expires At', name: 'expiresAt', type: 'hidden', default: 0 },
 	];
 
 	/** n8n calls this for a token when accessToken is empty and again after a 401. */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		const token = await requestToken(this.helpers.httpRequest, credentials);
 		return { ...token };
 	}
 
 	/** `Authorization: DPoP <token>` and a fresh proof for this very request (or a plain Bearer token). */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		const accessToken = String(credentials.accessToken ?? '');
 		const headers: IDataObject = { ...(requestOptions.headers ?? {}) };
 		if (credentials.scheme === 'DPoP' && credentials.dpopPrivateKey) {
@@ -121,7 +134,8 @@ export class OktaEventHookOAuth2Api implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Okta rejected the access token (E0000011). Check the service app and try again.',
+					message:
+						'Okta rejected the access token (E0000011). Check the service app and try again.',
 				},
 			},
 			{
@@ -129,7 +143,7 @@ export class OktaEventHookOAuth2Api implements ICredentialType {
 				properties: {
 					value: 403,
 					message:
-						"The app may not read event hooks (E0000006): grant it okta.eventHooks.read and okta.eventHooks.manage (Okta API Scopes tab) and assign it an admin role that manages event hooks, e.g. Super Administrator or a custom role (Admin roles tab).",
+						'The app may not read event hooks (E0000006): grant it okta.eventHooks.read and okta.eventHooks.manage (Okta API Scopes tab) and assign it an admin role that manages event hooks, e.g. Super Administrator or a custom role (Admin roles tab).',
 				},
 			},
 		],

@@ -13,16 +13,24 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_OWNER, waitFor } from './n8n-http';
-import { CACHE_DIR, REPO_ROOT, ensureN8nInstalled, freePort, isPortFree, startN8n, type N8nInstance } from './n8n-runtime';
+import { DEFAULT_OWNER, waitFor } from '../devkit/n8n/http';
+import {
+	CACHE_DIR,
+	REPO_ROOT,
+	ensureN8nInstalled,
+	freePort,
+	isPortFree,
+	startN8n,
+	type N8nInstance,
+} from '../devkit/n8n/runtime';
 import {
 	SHIPMENT_NODE,
 	createOktaCredential,
 	findTriggerType,
 	triggerWorkflow,
-} from './okta-workflows';
-import { startOktaSandbox } from '../test/okta-sandbox';
-import { getTestPki } from '../test/okta-sandbox/pki';
+} from '../devkit/n8n/workflows';
+import { startOktaSandbox } from '../devkit/okta-sandbox';
+import { getTestPki } from '../devkit/okta-sandbox/pki';
 
 const WORKFLOW_NAME = 'Okta YubiKey shipment';
 
@@ -64,7 +72,9 @@ async function main() {
 		if (build.status !== 0) throw new Error('npm run build failed');
 
 		const pki = await getTestPki();
-		const sandbox = await startOktaSandbox({ port: await pickPort(Number(arg('sandbox-port') ?? 8443)) });
+		const sandbox = await startOktaSandbox({
+			port: await pickPort(Number(arg('sandbox-port') ?? 8443)),
+		});
 		cleanups.push(() => sandbox.close());
 		console.log(`[dev] Okta sandbox on ${sandbox.url}`);
 
@@ -109,7 +119,9 @@ async function main() {
 			);
 		}
 		const credentials = await http.rest<any[]>('GET', '/credentials');
-		for (const old of credentials.filter((c) => c.type === 'oktaEventHookApi' && c.name === 'Okta sandbox')) {
+		for (const old of credentials.filter(
+			(c) => c.type === 'oktaEventHookApi' && c.name === 'Okta sandbox',
+		)) {
 			await http.api('DELETE', `/credentials/${old.id}`);
 		}
 		const credential = await createOktaCredential(http, sandbox.url, sandbox.token);
@@ -141,10 +153,14 @@ async function main() {
 
 		let watcher: ChildProcess | undefined;
 		if (!flag('no-watch')) {
-			watcher = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--watch', '--preserveWatchOutput'], {
-				cwd: REPO_ROOT,
-				stdio: ['ignore', 'pipe', 'pipe'],
-			});
+			watcher = spawn(
+				path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc'),
+				['-p', 'tsconfig.json', '--watch', '--preserveWatchOutput'],
+				{
+					cwd: REPO_ROOT,
+					stdio: ['ignore', 'pipe', 'pipe'],
+				},
+			);
 			let changed = false;
 			watcher.stdout!.on('data', (d: Buffer) => {
 				for (const line of d.toString().split('\n')) {

@@ -21,8 +21,14 @@ type Json = Record<string, any>;
 
 function run(command: string, commandArgs: string[]): number {
 	const started = Date.now();
-	const result = spawnSync(command, commandArgs, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, RELIABILITY_RESULTS_DIR: RESULTS } });
-	console.log(`[reliability] ${command} ${commandArgs.join(' ')}: exit ${result.status} in ${Math.round((Date.now() - started) / 1000)} s`);
+	const result = spawnSync(command, commandArgs, {
+		cwd: ROOT,
+		stdio: 'inherit',
+		env: { ...process.env, RELIABILITY_RESULTS_DIR: RESULTS },
+	});
+	console.log(
+		`[reliability] ${command} ${commandArgs.join(' ')}: exit ${result.status} in ${Math.round((Date.now() - started) / 1000)} s`,
+	);
 	return result.status ?? 1;
 }
 
@@ -33,7 +39,11 @@ function read(name: string): Json | undefined {
 
 function version(pkg: string, base = ROOT): string {
 	try {
-		return (JSON.parse(fs.readFileSync(path.join(base, 'node_modules', pkg, 'package.json'), 'utf8')) as Json).version;
+		return (
+			JSON.parse(
+				fs.readFileSync(path.join(base, 'node_modules', pkg, 'package.json'), 'utf8'),
+			) as Json
+		).version;
 	} catch {
 		return 'not installed';
 	}
@@ -47,8 +57,17 @@ function git(...gitArgs: string[]): string {
 	}
 }
 
-const cell = (value: unknown) => String(value ?? '').replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
-const table = (head: string[], rows: unknown[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
+const cell = (value: unknown) =>
+	String(value ?? '')
+		.replace(/\|/g, '\\|')
+		.replace(/\s+/g, ' ')
+		.trim();
+const table = (head: string[], rows: unknown[][]) =>
+	[
+		`| ${head.join(' | ')} |`,
+		`|${head.map(() => '---').join('|')}|`,
+		...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+	].join('\n');
 const goal = (ok: boolean) => (ok ? 'met' : '**not met**');
 const short = (text: unknown, max = 160) => {
 	const value = cell(text);
@@ -68,7 +87,13 @@ function phaseCalls(rows: Json[]): string {
 	const phases = [...new Set(rows.map((row) => row.phase as string))];
 	return phases
 		.map((phase) => {
-			const ops = [...new Set(rows.filter((row) => row.phase === phase && row.called && row.op !== 'challenge').map((row) => row.op as string))];
+			const ops = [
+				...new Set(
+					rows
+						.filter((row) => row.phase === phase && row.called && row.op !== 'challenge')
+						.map((row) => row.op as string),
+				),
+			];
 			return `**${phase}** (${PHASE_MEANING[phase] ? `${PHASE_MEANING[phase]}: ` : ''}${ops.join(', ')})`;
 		})
 		.join('; ');
@@ -102,10 +127,18 @@ function render(exitCodes: Record<string, number>): string {
 		table(
 			['What', 'Version'],
 			[
-				['this package', `${pkg.name} ${pkg.version} (commit ${git('rev-parse', '--short', 'HEAD')})`],
+				[
+					'this package',
+					`${pkg.name} ${pkg.version} (commit ${git('rev-parse', '--short', 'HEAD')})`,
+				],
 				['Node.js (suites)', process.version],
 				['n8n-workflow', version('n8n-workflow')],
-				['n8n (real-n8n suite)', e2e ? e2e.n8nVersion ?? '2.41.1' : `${version('n8n', path.join(ROOT, '.cache', 'n8n'))}: not run for this report`],
+				[
+					'n8n (real-n8n suite)',
+					e2e
+						? (e2e.n8nVersion ?? '2.41.1')
+						: `${version('n8n', path.join(ROOT, '.cache', 'n8n'))}: not run for this report`,
+				],
 				['fast-check', version('fast-check')],
 				['jest', version('jest')],
 			],
@@ -122,11 +155,26 @@ function render(exitCodes: Record<string, number>): string {
 	// ---- summary
 	const summary: unknown[][] = [];
 	if (matrix) {
-		summary.push(['1. Fault matrix', 'cells meeting the goal (hooks left, message, no secret)', `${matrix.goalsMet} of ${matrix.cells}`, goal(matrix.goalsMet === matrix.cells)]);
-		summary.push(['1. Fault matrix', 'secrets or tokens in what the user is told', matrix.secretsLeaked, goal(matrix.secretsLeaked === 0)]);
+		summary.push([
+			'1. Fault matrix',
+			'cells meeting the goal (hooks left, message, no secret)',
+			`${matrix.goalsMet} of ${matrix.cells}`,
+			goal(matrix.goalsMet === matrix.cells),
+		]);
+		summary.push([
+			'1. Fault matrix',
+			'secrets or tokens in what the user is told',
+			matrix.secretsLeaked,
+			goal(matrix.secretsLeaked === 0),
+		]);
 	}
 	if (hostile) {
-		summary.push(['2. Hostile input', 'deliveries (generated + corpus, in-process)', hostile.deliveries, goal(hostile.deliveries >= 10_000)]);
+		summary.push([
+			'2. Hostile input',
+			'deliveries (generated + corpus, in-process)',
+			hostile.deliveries,
+			goal(hostile.deliveries >= 10_000),
+		]);
 		for (const [key, label] of [
 			['crashes', 'crashes'],
 			['itemsFromUnauthenticated', 'items from unauthenticated requests'],
@@ -134,37 +182,93 @@ function render(exitCodes: Record<string, number>): string {
 			['itemsLostFromValid', 'items lost from valid deliveries'],
 			['itemsDuplicatedFromValid', 'items duplicated from valid deliveries (incl. retries)'],
 			['prototypePollution', 'prototype pollution'],
-		]) summary.push(['2. Hostile input', label, hostile[key], goal(hostile[key] === 0)]);
+		])
+			summary.push(['2. Hostile input', label, hostile[key], goal(hostile[key] === 0)]);
 		const https = hostile.overHttps ?? {};
-		summary.push(['2. Hostile input', 'over HTTPS: deliveries / crashes / items from bad requests / lost', `${https.deliveries} / ${https.crashes} / ${(https.itemsFromUnauthenticated ?? 0) + (https.itemsFromMalformed ?? 0)} / ${https.itemsLostFromValid}`, goal(https.crashes === 0 && !https.itemsFromUnauthenticated && !https.itemsFromMalformed && !https.itemsLostFromValid)]);
+		summary.push([
+			'2. Hostile input',
+			'over HTTPS: deliveries / crashes / items from bad requests / lost',
+			`${https.deliveries} / ${https.crashes} / ${(https.itemsFromUnauthenticated ?? 0) + (https.itemsFromMalformed ?? 0)} / ${https.itemsLostFromValid}`,
+			goal(
+				https.crashes === 0 &&
+					!https.itemsFromUnauthenticated &&
+					!https.itemsFromMalformed &&
+					!https.itemsLostFromValid,
+			),
+		]);
 	}
 	if (e2e) {
-		summary.push(['3. Load through real n8n', 'events Okta delivered: emitted exactly once / lost / duplicated', `${e2e.exactlyOnce} of ${e2e.delivered} / ${e2e.lost} / ${e2e.duplicated}`, goal(e2e.exactlyOnce === e2e.delivered && e2e.lost === 0 && e2e.duplicated === 0)]);
+		summary.push([
+			'3. Load through real n8n',
+			'events Okta delivered: emitted exactly once / lost / duplicated',
+			`${e2e.exactlyOnce} of ${e2e.delivered} / ${e2e.lost} / ${e2e.duplicated}`,
+			goal(e2e.exactlyOnce === e2e.delivered && e2e.lost === 0 && e2e.duplicated === 0),
+		]);
 	} else {
-		summary.push(['3. Load through real n8n', 'events emitted exactly once / lost / duplicated', 'not measured in this run (see below)', '—']);
+		summary.push([
+			'3. Load through real n8n',
+			'events emitted exactly once / lost / duplicated',
+			'not measured in this run (see below)',
+			'—',
+		]);
 	}
 	if (secret) {
-		const leaks = ['apiViewLeaks', 'nameOrHeaderLeaks', 'itemLeaks', 'answerLeaks', 'errorLeaks'].reduce((sum, key) => sum + Number(secret[key] ?? 0), 0);
-		summary.push(['4. Secret hygiene', 'secret or token found in API view, items, answers, errors', leaks, goal(leaks === 0)]);
-		summary.push(['4. Secret hygiene', 'secret strength', `${secret.secretBits} bits, ${secret.secretsDistinct} distinct`, goal(secret.secretBits >= 256)]);
-		if (e2e) summary.push(['4. Secret hygiene', "secrets / API token found in n8n's log (e2e run)", `${e2e.secretInN8nLog} / ${e2e.tokenInN8nLog}`, goal(e2e.secretInN8nLog === 0 && e2e.tokenInN8nLog === 0)]);
+		const leaks = [
+			'apiViewLeaks',
+			'nameOrHeaderLeaks',
+			'itemLeaks',
+			'answerLeaks',
+			'errorLeaks',
+		].reduce((sum, key) => sum + Number(secret[key] ?? 0), 0);
+		summary.push([
+			'4. Secret hygiene',
+			'secret or token found in API view, items, answers, errors',
+			leaks,
+			goal(leaks === 0),
+		]);
+		summary.push([
+			'4. Secret hygiene',
+			'secret strength',
+			`${secret.secretBits} bits, ${secret.secretsDistinct} distinct`,
+			goal(secret.secretBits >= 256),
+		]);
+		if (e2e)
+			summary.push([
+				'4. Secret hygiene',
+				"secrets / API token found in n8n's log (e2e run)",
+				`${e2e.secretInN8nLog} / ${e2e.tokenInN8nLog}`,
+				goal(e2e.secretInN8nLog === 0 && e2e.tokenInN8nLog === 0),
+			]);
 	}
 	if (drift) {
 		const rows = drift.rows as Json[];
 		const nodeRows = rows.filter((row) => row.when !== 'restart (publication service)');
-		summary.push(['5. Drift', 'cases repaired or clearly reported (publish, legacy restart)', `${nodeRows.filter((row) => row.goalMet).length} of ${nodeRows.length}`, goal(nodeRows.every((row) => row.goalMet))]);
-		summary.push(['5. Drift', 'duplicate hooks after any drift case', rows.filter((row) => row.hooks > 1).length, goal(rows.every((row) => row.hooks <= 1))]);
+		summary.push([
+			'5. Drift',
+			'cases repaired or clearly reported (publish, legacy restart)',
+			`${nodeRows.filter((row) => row.goalMet).length} of ${nodeRows.length}`,
+			goal(nodeRows.every((row) => row.goalMet)),
+		]);
+		summary.push([
+			'5. Drift',
+			'duplicate hooks after any drift case',
+			rows.filter((row) => row.hooks > 1).length,
+			goal(rows.every((row) => row.hooks <= 1)),
+		]);
 	}
 	push('## Summary', table(['Part', 'Figure', 'Value', 'Goal'], summary));
 	const failedRuns = Object.entries(exitCodes).filter(([, code]) => code !== 0);
-	if (failedRuns.length) push(`**Some suites failed in this run:** ${failedRuns.map(([name, code]) => `${name} (exit ${code})`).join(', ')}. The figures are what they recorded.`);
+	if (failedRuns.length)
+		push(
+			`**Some suites failed in this run:** ${failedRuns.map(([name, code]) => `${name} (exit ${code})`).join(', ')}. The figures are what they recorded.`,
+		);
 
 	// ---- 1
 	if (matrix) {
 		const rows = matrix.rows as Json[];
 		push(
 			'## 1. Fault matrix',
-			'For each phase, every Okta call the node makes in it fails in each way; n8n\'s publish retries (5 attempts, `delete` between) run as in n8n 2.41.',
+			"For each phase, every Okta call the node makes in it fails in each way; n8n's publish retries (5 attempts, `delete` between) run as in n8n 2.41.",
 			'"Persistent" faults fail every attempt; "429 then success" answers one 429 with an empty bucket (the client waits for `X-Rate-Limit-Reset` + 1 s, at most twice).',
 			`Timeouts use a client timeout of ${matrix.clientTimeoutMs} ms instead of the node's 30 s (same code path, \`ETIMEDOUT\`). "Connection refused" sends that one call to a closed port.`,
 			`Phases, with the calls each makes: ${phaseCalls(rows)}.`,
@@ -174,35 +278,84 @@ function render(exitCodes: Record<string, number>): string {
 		const phases = [...new Set(rows.map((row) => row.phase))] as string[];
 		const grid: unknown[][] = [];
 		for (const phase of phases) {
-			const ops = [...new Set(rows.filter((row) => row.phase === phase && row.called && row.op !== 'challenge').map((row) => row.op))] as string[];
+			const ops = [
+				...new Set(
+					rows
+						.filter((row) => row.phase === phase && row.called && row.op !== 'challenge')
+						.map((row) => row.op),
+				),
+			] as string[];
 			for (const op of ops) {
 				grid.push([
 					phase,
 					op,
-					...kinds.filter((kind) => !kind.startsWith('challenge')).map((kind) => {
-						const row = rows.find((candidate) => candidate.phase === phase && candidate.op === op && candidate.kind === kind);
-						if (!row) return '';
-						const state = row.outcome === 'failed' ? `failed, ${row.hooksLeft} left` : `${row.outcome}, ${row.hooksLeft}`;
-						return `${row.goalMet ? '' : '✗ '}${state}`;
-					}),
+					...kinds
+						.filter((kind) => !kind.startsWith('challenge'))
+						.map((kind) => {
+							const row = rows.find(
+								(candidate) =>
+									candidate.phase === phase && candidate.op === op && candidate.kind === kind,
+							);
+							if (!row) return '';
+							const state =
+								row.outcome === 'failed'
+									? `failed, ${row.hooksLeft} left`
+									: `${row.outcome}, ${row.hooksLeft}`;
+							return `${row.goalMet ? '' : '✗ '}${state}`;
+						}),
 				]);
 			}
 		}
-		push('### Hooks left in Okta after each cell', 'Each cell: outcome, hooks left on the webhook URL (goal: 0 after a failure or an unpublish, exactly 1 healthy after a publish).', table(['Phase', 'Call', ...kinds.filter((kind) => !kind.startsWith('challenge'))], grid));
+		push(
+			'### Hooks left in Okta after each cell',
+			'Each cell: outcome, hooks left on the webhook URL (goal: 0 after a failure or an unpublish, exactly 1 healthy after a publish).',
+			table(['Phase', 'Call', ...kinds.filter((kind) => !kind.startsWith('challenge'))], grid),
+		);
 		const challenge = rows.filter((row) => row.op === 'challenge');
-		push('### Verification challenge', table(['Phase', 'Endpoint', 'Outcome', 'Hooks left', 'What the user is told'], challenge.map((row) => [row.phase, row.kind, row.outcome, row.hooksLeft, short(`${row.message ?? ''} ${row.description ?? ''}`, 260)])));
+		push(
+			'### Verification challenge',
+			table(
+				['Phase', 'Endpoint', 'Outcome', 'Hooks left', 'What the user is told'],
+				challenge.map((row) => [
+					row.phase,
+					row.kind,
+					row.outcome,
+					row.hooksLeft,
+					short(`${row.message ?? ''} ${row.description ?? ''}`, 260),
+				]),
+			),
+		);
 		const leftovers = rows.filter((row) => row.leftoverExplained);
 		push(
 			'### When a hook stays behind',
 			'Only where Okta refuses the removal or cannot be reached (nothing can remove a hook then; the error names it), or answers 404 "already gone" for a hook it still has (the node believes Okta, as Okta\'s SDKs do). When Okta refused or was unreachable, the error says which call failed, in Okta\'s words, and which hook to delete by hand.',
-			table(['Phase', 'Call', 'Failure', 'Left (healthy)', 'Why'], leftovers.map((row) => [row.phase, row.op, row.kind, `${row.hooksLeft} (${row.healthyHooks})`, row.leftoverExplained])),
+			table(
+				['Phase', 'Call', 'Failure', 'Left (healthy)', 'Why'],
+				leftovers.map((row) => [
+					row.phase,
+					row.op,
+					row.kind,
+					`${row.hooksLeft} (${row.healthyHooks})`,
+					row.leftoverExplained,
+				]),
+			),
 		);
 		const messages = new Map<string, Json>();
-		for (const row of rows) if (row.message && !messages.has(`${row.op} ${row.kind}`)) messages.set(`${row.op} ${row.kind}`, row);
+		for (const row of rows)
+			if (row.message && !messages.has(`${row.op} ${row.kind}`))
+				messages.set(`${row.op} ${row.kind}`, row);
 		push(
 			'### What the user is told (one example per call and failure)',
 			"n8n shows the last attempt's error. Every message names the failed call and Okta's words; the description says what to do and carries Okta's error code, HTTP status and error ID. None contains the delivery secret or the API token (checked: message, description, stack, `JSON.stringify`, cause chain).",
-			table(['Call', 'Failure', 'Message', 'Description (what to do)'], [...messages.values()].map((row) => [row.op, row.kind, short(row.message, 140), short(row.description, 220)])),
+			table(
+				['Call', 'Failure', 'Message', 'Description (what to do)'],
+				[...messages.values()].map((row) => [
+					row.op,
+					row.kind,
+					short(row.message, 140),
+					short(row.description, 220),
+				]),
+			),
 		);
 	}
 
@@ -220,13 +373,27 @@ function render(exitCodes: Record<string, number>): string {
 					['items from unauthenticated requests', hostile.itemsFromUnauthenticated, '0'],
 					['items from malformed requests', hostile.itemsFromMalformed, '0'],
 					['items lost from valid deliveries', hostile.itemsLostFromValid, '0'],
-					['items duplicated from valid deliveries and their retries', hostile.itemsDuplicatedFromValid, '0'],
-					['prototype pollution (Object/Array/Function prototypes, after every delivery)', hostile.prototypePollution, '0'],
+					[
+						'items duplicated from valid deliveries and their retries',
+						hostile.itemsDuplicatedFromValid,
+						'0',
+					],
+					[
+						'prototype pollution (Object/Array/Function prototypes, after every delivery)',
+						hostile.prototypePollution,
+						'0',
+					],
 				],
 			),
 			'Generated: valid deliveries (MFA events with random extra keys including `__proto__`/`constructor`, other event types, junk entries, repeated events, random headers, Okta retries of the same body); unauthenticated ones (random strings, the secret with a character added or removed, its prefixes, `Bearer`/`SSWS` forms, a different case, a NUL, repeated `Authorization` headers, no header); malformed bodies (any JSON that is not an envelope, binary strings, random bytes, truncated JSON).',
 			'Corpus: truncated JSON (text and bytes), non-UTF-8 bytes, `data.events` as object or string, arrays, null, numbers, 1,000-level nesting, `__proto__`/`constructor` keys in the envelope, the event, actor and targets, wrong types in every event field, an 8 MB string, an empty batch, a batch of 20,000 events (5,000 repeated), nulls among events, an event without uuid, and a registration whose static data lost its secret.',
-			`Over real HTTPS (trigger host, n8n's body parsing): ${https.deliveries} generated deliveries, statuses ${Object.entries(https.statuses ?? {}).map(([status, count]) => `${status}: ${count}`).join(', ')}; crashes ${https.crashes}, items from bad requests ${(https.itemsFromUnauthenticated ?? 0) + (https.itemsFromMalformed ?? 0)}, lost ${https.itemsLostFromValid}.`,
+			`Over real HTTPS (trigger host, n8n's body parsing): ${https.deliveries} generated deliveries, statuses ${Object.entries(
+				https.statuses ?? {},
+			)
+				.map(([status, count]) => `${status}: ${count}`)
+				.join(
+					', ',
+				)}; crashes ${https.crashes}, items from bad requests ${(https.itemsFromUnauthenticated ?? 0) + (https.itemsFromMalformed ?? 0)}, lost ${https.itemsLostFromValid}.`,
 			`Recorded, not a goal: an authenticated event nested ${hostile.deepestUnserialisable ?? 20000} levels deep is emitted by \`webhook()\` (${hostile.unserialisableItems} item) but \`JSON.stringify\`, which n8n uses to save the execution, overflows its stack on it. Only Okta (holding the secret) could send it; Okta's LogEvent is a few levels deep.`,
 		);
 	}
@@ -240,23 +407,45 @@ function render(exitCodes: Record<string, number>): string {
 				['Figure', 'Value'],
 				[
 					['n8n', e2e.n8nVersion],
-					['events sent / deliveries / sent twice', `${e2e.events} / ${e2e.deliveries} / ${e2e.duplicatedDeliveries}`],
+					[
+						'events sent / deliveries / sent twice',
+						`${e2e.events} / ${e2e.deliveries} / ${e2e.duplicatedDeliveries}`,
+					],
 					['timeout phase', e2e.timeoutPhase],
-					['delivery attempts / timed out on Okta\'s side / deliveries Okta retried', `${e2e.attempts} / ${e2e.attemptsTimedOut} / ${e2e.retried}`],
+					[
+						"delivery attempts / timed out on Okta's side / deliveries Okta retried",
+						`${e2e.attempts} / ${e2e.attemptsTimedOut} / ${e2e.retried}`,
+					],
 					['events Okta delivered (n8n answered 200 to an attempt)', e2e.delivered],
-					['of those: emitted exactly once / lost / duplicated', `**${e2e.exactlyOnce} / ${e2e.lost} / ${e2e.duplicated}**`],
-					['events Okta gave up on (both attempts timed out)', `${e2e.oktaGaveUpOn}: n8n still ran ${e2e.oktaGaveUpButN8nRan} of them, once each; the rest did not run (Okta reports such failures as \`event_hook.delivery\` in its System Log and does not replay them)`],
+					[
+						'of those: emitted exactly once / lost / duplicated',
+						`**${e2e.exactlyOnce} / ${e2e.lost} / ${e2e.duplicated}**`,
+					],
+					[
+						'events Okta gave up on (both attempts timed out)',
+						`${e2e.oktaGaveUpOn}: n8n still ran ${e2e.oktaGaveUpButN8nRan} of them, once each; the rest did not run (Okta reports such failures as \`event_hook.delivery\` in its System Log and does not replay them)`,
+					],
 					['executions', e2e.executions],
 					['duration of the load test', `${e2e.durationSeconds} s`],
 				],
 			),
-			'Answering within 3 s is n8n\'s part: the trigger answers before the workflow runs (\`onReceived\`). Behind a slow proxy Okta may retry a delivery n8n already ran; that retry is recognised, as measured.',
+			"Answering within 3 s is n8n's part: the trigger answers before the workflow runs (\`onReceived\`). Behind a slow proxy Okta may retry a delivery n8n already ran; that retry is recognised, as measured.",
 		);
 		if (Array.isArray(e2e.n8nFaultCells)) {
 			push(
 				'### Part 1 through real n8n (representative cells)',
 				"n8n's own publication service (5 attempts with its waits, \`delete\` between), status and message from \`GET /rest/workflows/:id/publication-status\`.",
-				table(['Call', 'Failure', 'Status', 'Hooks left', 'What n8n shows', 'Secret in it'], (e2e.n8nFaultCells as Json[]).map((row) => [row.op, row.kind, row.status, row.hooksLeft, row.message ?? '', row.secretInMessage ? 'yes' : 'no'])),
+				table(
+					['Call', 'Failure', 'Status', 'Hooks left', 'What n8n shows', 'Secret in it'],
+					(e2e.n8nFaultCells as Json[]).map((row) => [
+						row.op,
+						row.kind,
+						row.status,
+						row.hooksLeft,
+						row.message ?? '',
+						row.secretInMessage ? 'yes' : 'no',
+					]),
+				),
 			);
 		}
 	} else {
@@ -267,9 +456,11 @@ function render(exitCodes: Record<string, number>): string {
 	push(
 		'### Several webhook processes (queue mode)',
 		'The duplicate filter (`nodes/OktaMfaPreregistrationTrigger/seenEvents.ts`) lives in the memory of the process that answers the delivery: the last 10,000 event UUIDs per registration. What holds:',
-		['- **One n8n process** (the default, and queue mode with a single webhook process): a retried or duplicated delivery is recognised; each event runs once, as measured above.',
-		'- **Several webhook processes behind a load balancer:** Okta\'s retry of a delivery may reach another process, which has not seen its events: that event then runs **twice**. Nothing is lost (every process authenticates and emits). An n8n restart also empties the filter, so a retry arriving across a restart runs again.',
-		'- **What to do** if duplicates matter: route `/webhook/<id>/webhook` of these workflows to one webhook process (sticky routing by path at the load balancer), or make the workflow idempotent on `uuid` (e.g. look the `uuid` up in your ticketing/shipping system, or a Data Table / database row with a unique key, before acting).'].join('\n'),
+		[
+			'- **One n8n process** (the default, and queue mode with a single webhook process): a retried or duplicated delivery is recognised; each event runs once, as measured above.',
+			"- **Several webhook processes behind a load balancer:** Okta's retry of a delivery may reach another process, which has not seen its events: that event then runs **twice**. Nothing is lost (every process authenticates and emits). An n8n restart also empties the filter, so a retry arriving across a restart runs again.",
+			'- **What to do** if duplicates matter: route `/webhook/<id>/webhook` of these workflows to one webhook process (sticky routing by path at the load balancer), or make the workflow idempotent on `uuid` (e.g. look the `uuid` up in your ticketing/shipping system, or a Data Table / database row with a unique key, before acting).',
+		].join('\n'),
 	);
 
 	// ---- 4
@@ -280,15 +471,38 @@ function render(exitCodes: Record<string, number>): string {
 				['Check', 'Result'],
 				[
 					['source', secret.secretSource],
-					['strength', `${secret.secretBits} bits; ${secret.secretsDistinct} distinct over published hooks`],
+					[
+						'strength',
+						`${secret.secretBits} bits; ${secret.secretsDistinct} distinct over published hooks`,
+					],
 					['comparison', secret.comparison],
-					["Okta's API view (list and get of every hook)", `${secret.apiViewLeaks} occurrences (authScheme.value is write-only)`],
+					[
+						"Okta's API view (list and get of every hook)",
+						`${secret.apiViewLeaks} occurrences (authScheme.value is write-only)`,
+					],
 					['hook name and custom headers', `${secret.nameOrHeaderLeaks} occurrences`],
-					['items', `${secret.itemLeaks} occurrences in ${secret.itemsChecked} items of ${secret.executionsChecked} executions (the Authorization header is dropped from \`headers\`)`],
-					['webhook answers (accepted, 401, 400, verification)', `${secret.answerLeaks} occurrences in ${secret.answersChecked} answers`],
-					['errors: message, description, stack, JSON, cause chain', `${secret.errorLeaks} occurrences in ${secret.errorsChecked} errors, including a failed create whose request carried the secret`],
-					['fault matrix: everything the user is told', matrix ? `${matrix.secretsLeaked} cells with the secret or token` : 'not run'],
-					["n8n's log of the e2e run", e2e ? `${e2e.secretInN8nLog} of ${e2e.secretsChecked} delivery secrets and ${e2e.tokenInN8nLog} API tokens found in ${e2e.logBytes} bytes` : 'not measured in this run (needs the e2e suite)'],
+					[
+						'items',
+						`${secret.itemLeaks} occurrences in ${secret.itemsChecked} items of ${secret.executionsChecked} executions (the Authorization header is dropped from \`headers\`)`,
+					],
+					[
+						'webhook answers (accepted, 401, 400, verification)',
+						`${secret.answerLeaks} occurrences in ${secret.answersChecked} answers`,
+					],
+					[
+						'errors: message, description, stack, JSON, cause chain',
+						`${secret.errorLeaks} occurrences in ${secret.errorsChecked} errors, including a failed create whose request carried the secret`,
+					],
+					[
+						'fault matrix: everything the user is told',
+						matrix ? `${matrix.secretsLeaked} cells with the secret or token` : 'not run',
+					],
+					[
+						"n8n's log of the e2e run",
+						e2e
+							? `${e2e.secretInN8nLog} of ${e2e.secretsChecked} delivery secrets and ${e2e.tokenInN8nLog} API tokens found in ${e2e.logBytes} bytes`
+							: 'not measured in this run (needs the e2e suite)',
+					],
 				],
 			),
 		);
@@ -299,19 +513,36 @@ function render(exitCodes: Record<string, number>): string {
 		push(
 			'## 5. Drift',
 			'Changed behind n8n\'s back, then: the next publish; a restart in legacy / queue mode (`N8N_USE_WORKFLOW_PUBLICATION_SERVICE=false`: n8n runs `checkExists`, then `create`); a restart under n8n 2.41\'s default publication service (n8n calls **no** node method at restart, so nothing can be repaired then). "Events" is one event emitted afterwards as Okta does (to ACTIVE and VERIFIED subscribed hooks).',
-			table(['Drift', 'When', 'Outcome', 'Hooks (healthy)', 'Events after', 'Goal', 'Message'], (drift.rows as Json[]).map((row) => [row.drift, row.when, row.outcome, `${row.hooks} (${row.healthyHooks})`, row.eventsAfter, row.goalMet ? 'met' : row.when === 'restart (publication service)' ? 'not repaired until the next publish' : '**not met**', short(row.message, 160)])),
-			'What the user should do: after changing anything about the hook in Okta, or if executions stop, **publish the workflow again** (unpublish and publish): that always repairs it. A revoked API token does not stop deliveries (they use the hook\'s own secret); the next publish says to update the credential.',
+			table(
+				['Drift', 'When', 'Outcome', 'Hooks (healthy)', 'Events after', 'Goal', 'Message'],
+				(drift.rows as Json[]).map((row) => [
+					row.drift,
+					row.when,
+					row.outcome,
+					`${row.hooks} (${row.healthyHooks})`,
+					row.eventsAfter,
+					row.goalMet
+						? 'met'
+						: row.when === 'restart (publication service)'
+							? 'not repaired until the next publish'
+							: '**not met**',
+					short(row.message, 160),
+				]),
+			),
+			"What the user should do: after changing anything about the hook in Okta, or if executions stop, **publish the workflow again** (unpublish and publish): that always repairs it. A revoked API token does not stop deliveries (they use the hook's own secret); the next publish says to update the credential.",
 		);
 	}
 
 	push(
 		'## Not measured yet, and why',
 		[
-			e2e ? undefined : '- **Part 3 (load through real n8n) and the grep of n8n\'s log for the secret**: they run in `test/e2e/reliability.test.ts` inside a real n8n 2.41.1 (`npm run reliability -- --e2e`, or the e2e stage of `.ci/run`); this report was generated without that run.',
-			'- **The whole fault matrix through real n8n**: the in-process driver reproduces n8n 2.41\'s observed publish behaviour (5 attempts, `delete` between, static data saved after `create` returns); through the real n8n only the representative cells above run (each failed publish costs n8n\'s 15 s of waits).',
+			e2e
+				? undefined
+				: "- **Part 3 (load through real n8n) and the grep of n8n's log for the secret**: they run in `test/e2e/reliability.test.ts` inside a real n8n 2.41.1 (`npm run reliability -- --e2e`, or the e2e stage of `.ci/run`); this report was generated without that run.",
+			"- **The whole fault matrix through real n8n**: the in-process driver reproduces n8n 2.41's observed publish behaviour (5 attempts, `delete` between, static data saved after `create` returns); through the real n8n only the representative cells above run (each failed publish costs n8n's 15 s of waits).",
 			'- **Several webhook processes (queue mode with Redis and workers)**: not run; the harness starts one n8n. What holds there is stated from the code above.',
 			"- **n8n's waits between publish attempts** (1, 2, 4, 8 s) are not reproduced in-process; they change timing, not outcomes.",
-			'- **Okta itself**: the sandbox follows Okta\'s documentation and OpenAPI spec; unconfirmed behaviours (retry reusing `eventId`, the 26th-hook error, batch sizes) are listed in `test/okta-sandbox/README.md`.',
+			"- **Okta itself**: the sandbox follows Okta's documentation and OpenAPI spec; unconfirmed behaviours (retry reusing `eventId`, the 26th-hook error, batch sizes) are listed in `test/okta-sandbox/README.md`.",
 			'- **Timing side channels** are argued from the code (SHA-256 then `timingSafeEqual`), not measured.',
 		]
 			.filter((line): line is string => !!line)
@@ -328,7 +559,13 @@ function main(): void {
 		exitCodes['jest test/reliability'] = run('npx', ['jest', '--runInBand', 'test/reliability']);
 		if (args.has('--e2e')) {
 			fs.rmSync(path.join(RESULTS, 'e2e-load.json'), { force: true });
-			exitCodes['e2e reliability'] = run('npx', ['jest', '-c', 'jest.e2e.config.js', '--runInBand', 'test/e2e/reliability.test.ts']);
+			exitCodes['e2e reliability'] = run('npx', [
+				'jest',
+				'-c',
+				'jest.e2e.config.js',
+				'--runInBand',
+				'test/e2e/reliability.test.ts',
+			]);
 		}
 	}
 	fs.mkdirSync(path.dirname(DOC), { recursive: true });

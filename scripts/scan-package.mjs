@@ -6,12 +6,21 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-mfa-scan-'));
 try {
-	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop();
+	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
+		cwd: root,
+		encoding: 'utf8',
+	})
+		.trim()
+		.split('\n')
+		.pop();
 	const packageDir = path.join(work, 'package');
 	fs.mkdirSync(packageDir);
 	execFileSync('tar', ['-xzf', path.join(work, tarball), '-C', packageDir, '--strip-components=1']);
@@ -22,7 +31,9 @@ try {
 	];
 	let passed = true;
 	for (const [leg, result] of results) {
-		console.log(`${result.passed ? 'passed' : 'FAILED'}: n8n community package scan, ${leg}${result.message ? ` (${result.message})` : ''}`);
+		console.log(
+			`${result.passed ? 'passed' : 'FAILED'}: n8n community package scan, ${leg}${result.message ? ` (${result.message})` : ''}`,
+		);
 		if (result.details) console.log(result.details);
 		passed &&= result.passed;
 	}

@@ -33,8 +33,16 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'oktaEventHookApi', required: true, displayOptions: { show: { authentication: ['apiToken'] } } },
-			{ name: 'oktaEventHookOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+			{
+				name: 'oktaEventHookApi',
+				required: true,
+				displayOptions: { show: { authentication: ['apiToken'] } },
+			},
+			{
+				name: 'oktaEventHookOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
 		],
 		webhooks: [
 			// Okta verifies the URL with a GET before it sends events by POST to the same path.
@@ -47,11 +55,16 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 				name: 'authentication',
 				type: 'options',
 				options: [
-					{ name: 'API Token', value: 'apiToken', description: "An Okta API token; it acts with its creator's admin rights" },
+					{
+						name: 'API Token',
+						value: 'apiToken',
+						description: "An Okta API token; it acts with its creator's admin rights",
+					},
 					{
 						name: 'OAuth2 (Service App)',
 						value: 'oAuth2',
-						description: 'An Okta API Services app with private_key_jwt (and DPoP); recommended by Okta',
+						description:
+							'An Okta API Services app with private_key_jwt (and DPoP); recommended by Okta',
 					},
 				],
 				default: 'apiToken',
@@ -84,7 +97,12 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 			// Okta's hook id tells the test listener's hook from the published one. (Not the webhook URL:
 			// n8n resolves it through its expression engine, which costs milliseconds per delivery.)
 			const registrationKey = `${this.getMode()} ${this.getNode().webhookId} ${hookId}`;
-			verdict = readDelivery({ headers, body: this.getBodyData(), secret, seen: seenEventsFor(registrationKey) });
+			verdict = readDelivery({
+				headers,
+				body: this.getBodyData(),
+				secret,
+				seen: seenEventsFor(registrationKey),
+			});
 		}
 
 		const response = this.getResponseObject();
@@ -95,6 +113,9 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 		// Okta wants 200 with an empty body within 3 s; the workflow runs after the answer.
 		response.status(200).end();
 		if (verdict.events.length === 0) return { noWebhookResponse: true };
-		return { noWebhookResponse: true, workflowData: [verdict.events.map((source) => ({ json: toCardItem(source) }))] };
+		return {
+			noWebhookResponse: true,
+			workflowData: [verdict.events.map((source) => ({ json: toCardItem(source) }))],
+		};
 	}
 }

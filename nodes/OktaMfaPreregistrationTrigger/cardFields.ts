@@ -15,7 +15,9 @@ function isUserTarget(target: LogTarget): boolean {
 }
 
 function targets(event: LogEvent): LogTarget[] {
-	return Array.isArray(event.target) ? event.target.filter((t) => t !== null && typeof t === 'object') : [];
+	return Array.isArray(event.target)
+		? event.target.filter((t) => t !== null && typeof t === 'object')
+		: [];
 }
 
 function identity(entity: LogActor | null | undefined): IDataObject {
@@ -54,6 +56,7 @@ const CARD_FIELDS: Record<string, (source: CardSource) => unknown> = {
 
 export function toCardItem(source: CardSource): IDataObject {
 	const item: IDataObject = {};
-	for (const [key, read] of Object.entries(CARD_FIELDS)) item[key] = read(source) as IDataObject[string];
+	for (const [key, read] of Object.entries(CARD_FIELDS))
+		item[key] = read(source) as IDataObject[string];
 	return item;
 }

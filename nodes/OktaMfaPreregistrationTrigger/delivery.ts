@@ -50,7 +50,8 @@ function asObject(value: unknown): Record<string, unknown> | undefined {
 
 /** n8n parses JSON bodies; a body sent with another content type may still arrive as text. */
 function parseBody(body: unknown): unknown {
-	const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : undefined;
+	const text =
+		typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : undefined;
 	if (text === undefined) return body;
 	try {
 		return JSON.parse(text);
@@ -63,7 +64,8 @@ function readEnvelope(body: unknown): DeliveryEnvelope | undefined {
 	const envelope = asObject(parseBody(body));
 	const data = asObject(envelope?.data);
 	if (!envelope || !data || !Array.isArray(data.events)) return undefined;
-	const text = (field: string) => (typeof envelope[field] === 'string' ? (envelope[field] as string) : undefined);
+	const text = (field: string) =>
+		typeof envelope[field] === 'string' ? (envelope[field] as string) : undefined;
 	return {
 		eventType: text('eventType'),
 		eventId: text('eventId'),
@@ -100,11 +102,19 @@ export function readDelivery(input: {
 	seen: SeenEvents;
 }): DeliveryVerdict {
 	if (!secretMatches(headerValue(input.headers, 'authorization'), input.secret)) {
-		return { status: 401, body: { error: 'Unauthorized: the Authorization header does not match this event hook.' } };
+		return {
+			status: 401,
+			body: { error: 'Unauthorized: the Authorization header does not match this event hook.' },
+		};
 	}
 	const envelope = readEnvelope(input.body);
 	if (!envelope) {
-		return { status: 400, body: { error: 'Bad request: expected an Okta event hook delivery with a data.events array.' } };
+		return {
+			status: 400,
+			body: {
+				error: 'Bad request: expected an Okta event hook delivery with a data.events array.',
+			},
+		};
 	}
 	const headers = visibleHeaders(input.headers);
 	const fresh: LogEvent[] = [];

@@ -56,7 +56,10 @@ function hookName(context: IHookFunctions): string {
 }
 
 function isOurs(context: IHookFunctions, hook: OktaEventHook): boolean {
-	return hook.channel?.config?.uri === webhookUrl(context) || (hook.name ?? '').endsWith(ownerTag(context));
+	return (
+		hook.channel?.config?.uri === webhookUrl(context) ||
+		(hook.name ?? '').endsWith(ownerTag(context))
+	);
 }
 
 /** Only an ACTIVE and VERIFIED hook on our URL, subscribed to the event, receives what we need. */
@@ -71,10 +74,14 @@ function isHealthy(context: IHookFunctions, hook: OktaEventHook): boolean {
 
 function assertHttps(context: IHookFunctions, url: string): void {
 	if (/^https:\/\//i.test(url)) return;
-	throw new NodeOperationError(context.getNode(), `Okta only sends events to https:// URLs, and this webhook URL is ${url || 'unknown'}`, {
-		description:
-			'Set the N8N_WEBHOOK_URL environment variable to the public HTTPS address of your n8n (for example https://n8n.example.com/) and restart n8n, then publish the workflow again.',
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		`Okta only sends events to https:// URLs, and this webhook URL is ${url || 'unknown'}`,
+		{
+			description:
+				'Set the N8N_WEBHOOK_URL environment variable to the public HTTPS address of your n8n (for example https://n8n.example.com/) and restart n8n, then publish the workflow again.',
+		},
+	);
 }
 
 /** checkExists: true only when the hook n8n knows about is still in place and able to deliver. */
@@ -112,7 +119,11 @@ export async function registerHook(this: IHookFunctions): Promise<boolean> {
 		channel: {
 			type: 'HTTP',
 			version: '1.0.0',
-			config: { uri, headers: [], authScheme: { type: 'HEADER', key: 'Authorization', value: secret } },
+			config: {
+				uri,
+				headers: [],
+				authScheme: { type: 'HEADER', key: 'Authorization', value: secret },
+			},
 		},
 	});
 	let verified: { lastUpdated?: unknown } | undefined;
@@ -153,11 +164,16 @@ async function createOwnHook(context: IHookFunctions, body: IDataObject): Promis
 }
 
 /** A hook that could not be verified must not stay behind; if even that fails, say which hook to delete. */
-async function removeAfterFailure(context: IHookFunctions, hookId: string, error: { description?: string | null }): Promise<void> {
+async function removeAfterFailure(
+	context: IHookFunctions,
+	hookId: string,
+	error: { description?: string | null },
+): Promise<void> {
 	try {
 		await deactivateAndDeleteEventHook.call(context, hookId);
 	} catch (cleanupError) {
-		error.description = `${error.description ?? ''} The unverified event hook ${hookId} could not be removed (${(cleanupError as Error).message}): delete it in the Okta Admin Console under Workflow > Event Hooks.`.trim();
+		error.description =
+			`${error.description ?? ''} The unverified event hook ${hookId} could not be removed (${(cleanupError as Error).message}): delete it in the Okta Admin Console under Workflow > Event Hooks.`.trim();
 	}
 }
 
@@ -183,6 +199,7 @@ async function removeOrSayWhich(context: IHookFunctions, hookId: string): Promis
 		(error: NodeApiError) => error,
 	);
 	if (!failure) return;
-	failure.description = `${failure.description ?? ''} The event hook ${hookId} is still in Okta: try again, or delete it in the Okta Admin Console under Workflow > Event Hooks.`.trim();
+	failure.description =
+		`${failure.description ?? ''} The event hook ${hookId} is still in Okta: try again, or delete it in the Okta Admin Console under Workflow > Event Hooks.`.trim();
 	throw failure;
 }

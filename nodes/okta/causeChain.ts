@@ -2,7 +2,10 @@
  * n8n wraps what went wrong (NodeApiError → axios error → system error); the useful part may sit a
  * few `cause` links down. Returns the first non-undefined `pick` along the chain.
  */
-export function findInCauseChain<T>(error: unknown, pick: (link: Record<string, unknown>) => T | undefined): T | undefined {
+export function findInCauseChain<T>(
+	error: unknown,
+	pick: (link: Record<string, unknown>) => T | undefined,
+): T | undefined {
 	let link = error as Record<string, unknown> | undefined;
 	for (let depth = 0; link && typeof link === 'object' && depth < 4; depth++) {
 		const found = pick(link);

@@ -63,15 +63,23 @@ export function rateLimitWaitMs(headers: Record<string, unknown>, now = Date.now
 
 /** The node's Authentication parameter; nodes saved before it existed use the API token. */
 export function authenticationOf(context: IHookFunctions): OktaAuthentication {
-	return context.getNodeParameter('authentication', 'apiToken') === 'oAuth2' ? 'oAuth2' : 'apiToken';
+	return context.getNodeParameter('authentication', 'apiToken') === 'oAuth2'
+		? 'oAuth2'
+		: 'apiToken';
 }
 
 /** The HTTP status and body of a request n8n threw for (with OAuth, a 401 survives n8n's own refresh and retry). */
-function thrownResponse(error: unknown): { status: number; body: unknown; headers: Record<string, unknown> } | undefined {
+function thrownResponse(
+	error: unknown,
+): { status: number; body: unknown; headers: Record<string, unknown> } | undefined {
 	return findInCauseChain(error, ({ response }) => {
 		const answer = response as { status?: unknown; data?: unknown; headers?: unknown } | undefined;
 		if (typeof answer?.status !== 'number') return undefined;
-		return { status: answer.status, body: answer.data, headers: (answer.headers ?? {}) as Record<string, unknown> };
+		return {
+			status: answer.status,
+			body: answer.data,
+			headers: (answer.headers ?? {}) as Record<string, unknown>,
+		};
 	});
 }
 
@@ -80,7 +88,10 @@ function tokenErrorIn(error: unknown) {
 }
 
 /** One call to the Okta management API: base URL, auth, 429 waits, Okta errors as NodeApiError. */
-export async function oktaRequest<T = unknown>(this: IHookFunctions, request: OktaRequest): Promise<OktaResponse<T>> {
+export async function oktaRequest<T = unknown>(
+	this: IHookFunctions,
+	request: OktaRequest,
+): Promise<OktaResponse<T>> {
 	const authentication = authenticationOf(this);
 	const credentialType = CREDENTIAL_FOR[authentication];
 	const credentials = await this.getCredentials(credentialType);
@@ -100,10 +111,18 @@ export async function oktaRequest<T = unknown>(this: IHookFunctions, request: Ok
 		// A 401 must throw so that n8n runs preAuthentication again and resends once; others are ours to read.
 		options.ignoreHttpStatusErrors = { ignore: true, except: [401] };
 		const expiresAt = Number(credentials.expiresAt);
-		if (credentials.accessToken && (!Number.isFinite(expiresAt) || expiresAt - Date.now() < TOKEN_REFRESH_MARGIN_MS)) {
+		if (
+			credentials.accessToken &&
+			(!Number.isFinite(expiresAt) || expiresAt - Date.now() < TOKEN_REFRESH_MARGIN_MS)
+		) {
 			// n8n fetches a new token when the expirable field is empty, and stores it in the credential.
 			additional = {
-				credentialsDecrypted: { id: '', name: '', type: credentialType, data: { ...credentials, accessToken: '' } },
+				credentialsDecrypted: {
+					id: '',
+					name: '',
+					type: credentialType,
+					data: { ...credentials, accessToken: '' },
+				},
 			};
 		}
 	}
@@ -111,12 +130,25 @@ export async function oktaRequest<T = unknown>(this: IHookFunctions, request: Ok
 	for (let attempt = 0; ; attempt++) {
 		let response: { statusCode: number; body: unknown; headers: Record<string, unknown> };
 		try {
-			response = await this.helpers.httpRequestWithAuthentication.call(this, credentialType, options, additional);
+			response = await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				credentialType,
+				options,
+				additional,
+			);
 		} catch (error) {
 			const tokenError = tokenErrorIn(error);
 			if (tokenError) throw oktaTokenError(this.getNode(), request.operation, tokenError);
 			const answered = thrownResponse(error);
-			if (answered) throw oktaApiError(this.getNode(), request.operation, answered.status, answered.body, authentication, answered.headers);
+			if (answered)
+				throw oktaApiError(
+					this.getNode(),
+					request.operation,
+					answered.status,
+					answered.body,
+					authentication,
+					answered.headers,
+				);
 			// Every other HTTP answer returns (ignoreHttpStatusErrors); a throw means no answer came.
 			throw oktaUnreachableError(this.getNode(), request.operation, orgUrl, error);
 		}
@@ -131,6 +163,13 @@ export async function oktaRequest<T = unknown>(this: IHookFunctions, request: Ok
 		if ((statusCode >= 200 && statusCode < 300) || request.allowStatuses?.includes(statusCode)) {
 			return { statusCode, body: response.body as T };
 		}
-		throw oktaApiError(this.getNode(), request.operation, statusCode, response.body, authentication, response.headers ?? {});
+		throw oktaApiError(
+			this.getNode(),
+			request.operation,
+			statusCode,
+			response.body,
+			authentication,
+			response.headers ?? {},
+		);
 	}
 }

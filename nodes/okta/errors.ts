@@ -24,15 +24,19 @@ export function wwwAuthenticateError(headers: Record<string, unknown>): string |
 }
 
 /** What a service app's admin should do when Okta refuses its token. */
-function oauthAdviceFor(status: number, body: OktaErrorBody, challenge: string | undefined): string | undefined {
+function oauthAdviceFor(
+	status: number,
+	body: OktaErrorBody,
+	challenge: string | undefined,
+): string | undefined {
 	if (challenge === 'insufficient_scope') {
-		return 'The service app lacks a scope: in Okta, open the app, Okta API Scopes, and grant okta.eventHooks.manage and okta.eventHooks.read (and keep both in the credential\'s Scopes).';
+		return "The service app lacks a scope: in Okta, open the app, Okta API Scopes, and grant okta.eventHooks.manage and okta.eventHooks.read (and keep both in the credential's Scopes).";
 	}
 	if (challenge === 'invalid_dpop_proof') {
 		return "Okta refused the DPoP proof sent with the access token. Check that n8n's clock is right, then try again.";
 	}
 	if (status === 401 || body.errorCode === 'E0000011') {
-		return 'Okta rejected the access token even after n8n fetched a new one. Check that the service app is active and that the credential\'s client ID, key and key ID are the app\'s.';
+		return "Okta rejected the access token even after n8n fetched a new one. Check that the service app is active and that the credential's client ID, key and key ID are the app's.";
 	}
 	if (status === 403 || body.errorCode === 'E0000006') {
 		return "The service app may not manage event hooks: assign it an admin role (the app's Admin roles tab: Super Administrator, or a custom role with the event hook permissions), and grant okta.eventHooks.manage and okta.eventHooks.read under Okta API Scopes.";
@@ -41,7 +45,13 @@ function oauthAdviceFor(status: number, body: OktaErrorBody, challenge: string |
 }
 
 /** What the user should do, by HTTP status and Okta error code: Okta's own words come first. */
-function adviceFor(status: number, body: OktaErrorBody, causes: string[], authentication: OktaAuthentication, headers: Record<string, unknown>): string {
+function adviceFor(
+	status: number,
+	body: OktaErrorBody,
+	causes: string[],
+	authentication: OktaAuthentication,
+	headers: Record<string, unknown>,
+): string {
 	const causeText = causes.join(' ').toLowerCase();
 	if (authentication === 'oAuth2') {
 		const advice = oauthAdviceFor(status, body, wwwAuthenticateError(headers));
@@ -81,7 +91,9 @@ export function oktaApiError(
 	headers: Record<string, unknown> = {},
 ): NodeApiError {
 	const body: OktaErrorBody =
-		responseBody !== null && typeof responseBody === 'object' ? (responseBody as OktaErrorBody) : {};
+		responseBody !== null && typeof responseBody === 'object'
+			? (responseBody as OktaErrorBody)
+			: {};
 	const causes = (Array.isArray(body.errorCauses) ? body.errorCauses : [])
 		.map((cause) => cause?.errorSummary)
 		.filter((summary): summary is string => typeof summary === 'string' && summary.length > 0);
@@ -108,12 +120,17 @@ export function oktaApiError(
  * for the token endpoint's refusals and for network failures, which merely share some status codes.
  */
 export function oktaApiStatus(error: unknown): number | undefined {
-	const status = (error as { context?: { oktaApiStatus?: unknown } } | undefined)?.context?.oktaApiStatus;
+	const status = (error as { context?: { oktaApiStatus?: unknown } } | undefined)?.context
+		?.oktaApiStatus;
 	return typeof status === 'number' ? status : undefined;
 }
 
 /** The token endpoint refused the service app (or the credential cannot sign): Okta's words and what to do. */
-export function oktaTokenError(node: INode, operation: string, error: OktaTokenError): NodeApiError {
+export function oktaTokenError(
+	node: INode,
+	operation: string,
+	error: OktaTokenError,
+): NodeApiError {
 	const reference = [
 		error.oauthError ? `OAuth error ${error.oauthError}` : undefined,
 		error.tokenHttpStatus ? `HTTP ${error.tokenHttpStatus}` : undefined,
@@ -148,11 +165,20 @@ const NETWORK_FAILURES: Record<string, string> = {
 };
 
 /** A request that got no HTTP answer at all (refused, reset, timed out, bad certificate). */
-export function oktaUnreachableError(node: INode, operation: string, orgUrl: string, cause: unknown): NodeOperationError {
+export function oktaUnreachableError(
+	node: INode,
+	operation: string,
+	orgUrl: string,
+	cause: unknown,
+): NodeOperationError {
 	const code = networkErrorCode(cause);
 	const reason = (code && NETWORK_FAILURES[code]) ?? 'no answer';
 	// Only the code is kept: the original error holds the request, whose body may carry the delivery secret.
-	return new NodeOperationError(node, `Could not reach Okta at ${orgUrl} to ${operation}: ${reason}`, {
-		description: `Check the Okta org URL in the credential (for example https://acme.okta.com), that n8n can reach it, and that its certificate is trusted.${code ? ` (${code})` : ''}`,
-	});
+	return new NodeOperationError(
+		node,
+		`Could not reach Okta at ${orgUrl} to ${operation}: ${reason}`,
+		{
+			description: `Check the Okta org URL in the credential (for example https://acme.okta.com), that n8n can reach it, and that its certificate is trusted.${code ? ` (${code})` : ''}`,
+		},
+	);
 }

@@ -26,7 +26,10 @@ export async function listEventHooks(this: IHookFunctions): Promise<OktaEventHoo
 }
 
 /** The hook, or undefined when Okta no longer has it. */
-export async function getEventHook(this: IHookFunctions, id: string): Promise<OktaEventHook | undefined> {
+export async function getEventHook(
+	this: IHookFunctions,
+	id: string,
+): Promise<OktaEventHook | undefined> {
 	const { statusCode, body } = await oktaRequest.call(this, {
 		method: 'GET',
 		path: `${BASE}/${encodeURIComponent(id)}`,
@@ -36,7 +39,10 @@ export async function getEventHook(this: IHookFunctions, id: string): Promise<Ok
 	return statusCode === NOT_FOUND ? undefined : (body as OktaEventHook);
 }
 
-export async function createEventHook(this: IHookFunctions, hook: IDataObject): Promise<OktaEventHook> {
+export async function createEventHook(
+	this: IHookFunctions,
+	hook: IDataObject,
+): Promise<OktaEventHook> {
 	const { body } = await oktaRequest.call(this, {
 		method: 'POST',
 		path: BASE,
@@ -60,7 +66,10 @@ export async function verifyEventHook(this: IHookFunctions, id: string): Promise
  * Teardown is deactivate, then delete (Okta deletes only INACTIVE hooks).
  * A 404 at either step means the hook is already gone. Returns whether it existed.
  */
-export async function deactivateAndDeleteEventHook(this: IHookFunctions, id: string): Promise<boolean> {
+export async function deactivateAndDeleteEventHook(
+	this: IHookFunctions,
+	id: string,
+): Promise<boolean> {
 	const path = `${BASE}/${encodeURIComponent(id)}`;
 	const deactivated = await oktaRequest.call(this, {
 		method: 'POST',

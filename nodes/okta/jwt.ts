@@ -27,7 +27,11 @@ export function parsePrivateKey(pem: string): KeyObject {
 	return createPrivateKey({ key: text, format: 'pem' });
 }
 
-export function signJwt(header: Record<string, unknown>, claims: Record<string, unknown>, key: KeyObject): string {
+export function signJwt(
+	header: Record<string, unknown>,
+	claims: Record<string, unknown>,
+	key: KeyObject,
+): string {
 	const algorithm = algorithmFor(key);
 	if (!algorithm) throw new Error('Only RSA and EC (P-256, P-384, P-521) keys can sign');
 	const input = `${base64url(JSON.stringify({ ...header, alg: algorithm.alg }))}.${base64url(JSON.stringify(claims))}`;
@@ -35,4 +39,5 @@ export function signJwt(header: Record<string, unknown>, claims: Record<string, 
 	return `${input}.${base64url(signature)}`;
 }
 
-export const sha256Base64url = (text: string) => createHash('sha256').update(text).digest('base64url');
+export const sha256Base64url = (text: string) =>
+	createHash('sha256').update(text).digest('base64url');

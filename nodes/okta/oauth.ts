@@ -63,18 +63,29 @@ export class OktaTokenError extends Error {
 }
 
 export function isOktaTokenError(error: unknown): error is OktaTokenError {
-	return typeof error === 'object' && error !== null && (error as OktaTokenError).isOktaTokenError === true;
+	return (
+		typeof error === 'object' &&
+		error !== null &&
+		(error as OktaTokenError).isOktaTokenError === true
+	);
 }
 
 export const tokenUrlOf = (orgUrl: string) => `${orgUrl}/oauth2/v1/token`;
 
 export function readOAuthCredential(data: ICredentialDataDecryptedObject): OAuthCredential {
 	return {
-		url: String(data.url ?? '').trim().replace(/\/+$/, ''),
+		url: String(data.url ?? '')
+			.trim()
+			.replace(/\/+$/, ''),
 		clientId: String(data.clientId ?? '').trim(),
 		privateKey: String(data.privateKey ?? ''),
 		keyId: String(data.keyId ?? '').trim(),
-		scopes: String(data.scopes ?? '').trim().split(/\s+/).filter(Boolean).join(' ') || DEFAULT_SCOPES,
+		scopes:
+			String(data.scopes ?? '')
+				.trim()
+				.split(/\s+/)
+				.filter(Boolean)
+				.join(' ') || DEFAULT_SCOPES,
 	};
 }
 
@@ -108,7 +119,10 @@ function signingKey(pem: string): KeyObject {
  * Sends one token request. A request that got no answer becomes an error that keeps only the
  * network code: n8n's error holds the request, whose body is the client assertion.
  */
-async function postToken(httpRequest: HttpRequest, options: IHttpRequestOptions): Promise<TokenResponse | OktaTokenError> {
+async function postToken(
+	httpRequest: HttpRequest,
+	options: IHttpRequestOptions,
+): Promise<TokenResponse | OktaTokenError> {
 	try {
 		return (await httpRequest(options)) as TokenResponse;
 	} catch (error) {
@@ -144,15 +158,19 @@ const header = (headers: Record<string, unknown>, name: string) => {
 };
 
 /** Okta says so in `error_description` when the app does not take DPoP proofs at all. */
-const isDpopNotConfigured = (description: string) => /dpop/i.test(description) && /not (configured|enabled|allowed|supported)/i.test(description);
+const isDpopNotConfigured = (description: string) =>
+	/dpop/i.test(description) && /not (configured|enabled|allowed|supported)/i.test(description);
 
 /** Gets an access token; sends a DPoP proof first, then the nonce Okta asks for; falls back to Bearer. */
-export async function requestToken(httpRequest: HttpRequest, data: ICredentialDataDecryptedObject): Promise<IssuedToken> {
+export async function requestToken(
+	httpRequest: HttpRequest,
+	data: ICredentialDataDecryptedObject,
+): Promise<IssuedToken> {
 	const credential = readOAuthCredential(data);
 	if (!/^https?:\/\//.test(credential.url) || !credential.clientId) {
 		throw new OktaTokenError(
 			'The Okta Event Hook OAuth2 API credential needs the org URL and the client ID',
-			'Fill in the Org URL (e.g. https://acme.okta.com) and the service app\'s client ID.',
+			"Fill in the Org URL (e.g. https://acme.okta.com) and the service app's client ID.",
 		);
 	}
 	const key = signingKey(credential.privateKey);
@@ -184,15 +202,22 @@ export async function requestToken(httpRequest: HttpRequest, data: ICredentialDa
 			timeout: 30_000,
 		});
 		if (isOktaTokenError(response)) throw response;
-		const body = (response.body !== null && typeof response.body === 'object' ? response.body : {}) as Record<string, unknown>;
-		if (response.statusCode >= 200 && response.statusCode < 300 && typeof body.access_token === 'string') {
+		const body = (
+			response.body !== null && typeof response.body === 'object' ? response.body : {}
+		) as Record<string, unknown>;
+		if (
+			response.statusCode >= 200 &&
+			response.statusCode < 300 &&
+			typeof body.access_token === 'string'
+		) {
 			const tokenType = String(body.token_type ?? 'Bearer');
 			const isDpop = tokenType.toLowerCase() === 'dpop';
 			return {
 				accessToken: body.access_token,
 				scheme: isDpop ? 'DPoP' : 'Bearer',
 				dpopPrivateKey: isDpop ? dpopKey : '',
-				expiresAt: Date.now() + (Number(body.expires_in) > 0 ? Number(body.expires_in) : 3600) * 1000,
+				expiresAt:
+					Date.now() + (Number(body.expires_in) > 0 ? Number(body.expires_in) : 3600) * 1000,
 			};
 		}
 		const error = typeof body.error === 'string' ? body.error : undefined;
@@ -202,7 +227,11 @@ export async function requestToken(httpRequest: HttpRequest, data: ICredentialDa
 			nonce = newNonce;
 			continue;
 		}
-		if (dpopKey && (error === 'invalid_dpop_proof' || error === 'invalid_request') && isDpopNotConfigured(description)) {
+		if (
+			dpopKey &&
+			(error === 'invalid_dpop_proof' || error === 'invalid_request') &&
+			isDpopNotConfigured(description)
+		) {
 			// The app is not DPoP-bound: ask again without a proof for a plain Bearer token.
 			dpopKey = '';
 			nonce = undefined;
@@ -212,13 +241,18 @@ export async function requestToken(httpRequest: HttpRequest, data: ICredentialDa
 	}
 	throw new OktaTokenError(
 		'Okta kept asking for a new DPoP nonce',
-		'Try again in a minute; if it persists, check the service app\'s DPoP setting in Okta.',
+		"Try again in a minute; if it persists, check the service app's DPoP setting in Okta.",
 		'use_dpop_nonce',
 	);
 }
 
 /** Okta's OAuth error as a message (Okta's words) and what to do. */
-export function tokenEndpointError(status: number, error: string | undefined, description: string, credential: OAuthCredential): OktaTokenError {
+export function tokenEndpointError(
+	status: number,
+	error: string | undefined,
+	description: string,
+	credential: OAuthCredential,
+): OktaTokenError {
 	const okta = `${error ?? `HTTP ${status}`}${description ? `: ${description}` : ''}`;
 	const text = description.toLowerCase();
 	let advice: string;
@@ -227,27 +261,40 @@ export function tokenEndpointError(status: number, error: string | undefined, de
 			if (/kid|key id/.test(text)) {
 				advice = `The key ID "${credential.keyId}" does not match a public key of the service app: copy the KID shown under the app's Public Keys in Okta, or leave it empty if the app has one key.`;
 			} else if (/signature/.test(text)) {
-				advice = 'The private key does not match the public key registered for the service app (or the key ID names another key): paste the private key whose public key is registered under the app\'s Client Credentials > Public Keys.';
+				advice =
+					"The private key does not match the public key registered for the service app (or the key ID names another key): paste the private key whose public key is registered under the app's Client Credentials > Public Keys.";
 			} else if (/aud|audience/.test(text)) {
-				advice = 'The Org URL must be the org\'s own address (e.g. https://acme.okta.com, not the admin console address acme-admin.okta.com).';
+				advice =
+					"The Org URL must be the org's own address (e.g. https://acme.okta.com, not the admin console address acme-admin.okta.com).";
 			} else {
-				advice = 'Check the client ID (API Services app, General tab) and that the app authenticates with "Public key / Private key" using this private key.';
+				advice =
+					'Check the client ID (API Services app, General tab) and that the app authenticates with "Public key / Private key" using this private key.';
 			}
 			break;
 		case 'invalid_scope':
 			advice = `Grant the scopes to the app: in Okta, open the service app, Okta API Scopes, and grant ${credential.scopes.split(' ').join(' and ')}.`;
 			break;
 		case 'unauthorized_client':
-			advice = 'The app may not use the client credentials grant: create an "API Services" app (a service app) in Okta.';
+			advice =
+				'The app may not use the client credentials grant: create an "API Services" app (a service app) in Okta.';
 			break;
 		case 'invalid_dpop_proof':
-			advice = 'Okta refused the DPoP proof; make sure n8n\'s clock is right. If the app does not use DPoP, clear "Require Demonstrating Proof of Possession (DPoP) header in token requests" in the app, or leave it on: both work.';
+			advice =
+				'Okta refused the DPoP proof; make sure n8n\'s clock is right. If the app does not use DPoP, clear "Require Demonstrating Proof of Possession (DPoP) header in token requests" in the app, or leave it on: both work.';
 			break;
 		case 'use_dpop_nonce':
 			advice = 'Okta kept asking for a new DPoP nonce; try again in a minute.';
 			break;
 		default:
-			advice = status >= 500 ? 'Okta had an internal problem; try again in a few minutes.' : 'Check the credential\'s Org URL, client ID and private key.';
+			advice =
+				status >= 500
+					? 'Okta had an internal problem; try again in a few minutes.'
+					: "Check the credential's Org URL, client ID and private key.";
 	}
-	return new OktaTokenError(`Okta refused to issue an access token (${okta})`, advice, error, status);
+	return new OktaTokenError(
+		`Okta refused to issue an access token (${okta})`,
+		advice,
+		error,
+		status,
+	);
 }

@@ -1,7 +1,7 @@
 import { OktaEventHookApi } from '../../credentials/OktaEventHookApi.credentials';
-import { startOktaSandbox } from '../okta-sandbox';
-import type { OktaSandbox } from '../okta-sandbox';
-import { evaluateCredentialExpression, sendLikeN8n } from '../support/n8nContexts';
+import { startOktaSandbox } from '../../devkit/okta-sandbox';
+import type { OktaSandbox } from '../../devkit/okta-sandbox';
+import { evaluateCredentialExpression, sendLikeN8n } from '../../devkit/n8n/contexts';
 
 const credential = new OktaEventHookApi();
 let sandbox: OktaSandbox;
@@ -20,7 +20,13 @@ async function connectionTest(credentials: { url: string; accessToken: string })
 		headers[name] = evaluateCredentialExpression(String(value), credentials);
 	}
 	return await sendLikeN8n(
-		{ method: request.method, url: `${baseUrl}${request.url}`, headers, json: true, ignoreHttpStatusErrors: true },
+		{
+			method: request.method,
+			url: `${baseUrl}${request.url}`,
+			headers,
+			json: true,
+			ignoreHttpStatusErrors: true,
+		},
 		sandbox.caCertPem,
 	);
 }
@@ -33,14 +39,19 @@ function ruleMessage(status: number): string | undefined {
 
 describe('the Okta Event Hook API credential', () => {
 	it("uses the field names of n8n's built-in Okta credential, the token hidden", () => {
-		const fields = Object.fromEntries(credential.properties.map((property) => [property.name, property]));
+		const fields = Object.fromEntries(
+			credential.properties.map((property) => [property.name, property]),
+		);
 		expect(fields.url.type).toBe('string');
 		expect(fields.accessToken.typeOptions).toEqual({ password: true });
 		expect(fields.accessToken.description).toMatch(/super administrator|admin role/);
 	});
 
 	it('passes its connection test by listing event hooks with an SSWS token, tolerating spaces and a trailing slash', async () => {
-		const response = await connectionTest({ url: ` ${sandbox.url}/ `, accessToken: ` ${sandbox.token} ` });
+		const response = await connectionTest({
+			url: ` ${sandbox.url}/ `,
+			accessToken: ` ${sandbox.token} `,
+		});
 		expect(response.statusCode).toBe(200);
 		const [call] = sandbox.requests;
 		expect(call).toMatchObject({ op: 'list', method: 'GET' });

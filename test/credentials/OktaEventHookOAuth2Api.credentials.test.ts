@@ -3,10 +3,14 @@
  * n8n 2.41.1's credentials tester runs it (preAuthentication always runs under a test).
  */
 import { OktaEventHookOAuth2Api } from '../../credentials/OktaEventHookOAuth2Api.credentials';
-import { startOktaSandbox } from '../okta-sandbox';
-import type { OktaSandbox } from '../okta-sandbox';
-import { credentialTestLikeN8n, httpRequestHelper, storedCredential } from '../support/n8nContexts';
-import { makeKeyPair, serviceApp } from '../support/serviceApp';
+import { startOktaSandbox } from '../../devkit/okta-sandbox';
+import type { OktaSandbox } from '../../devkit/okta-sandbox';
+import {
+	credentialTestLikeN8n,
+	httpRequestHelper,
+	storedCredential,
+} from '../../devkit/n8n/contexts';
+import { makeKeyPair, serviceApp } from '../../devkit/okta-sandbox/serviceApp';
 
 const credential = new OktaEventHookOAuth2Api();
 const rsa = makeKeyPair('rsa');
@@ -20,7 +24,9 @@ afterAll(async () => sandbox?.close());
 beforeEach(() => sandbox.reset());
 
 describe('the Okta Event Hook OAuth2 API credential', () => {
-	const fields = Object.fromEntries(credential.properties.map((property) => [property.name, property]));
+	const fields = Object.fromEntries(
+		credential.properties.map((property) => [property.name, property]),
+	);
 
 	it('asks for org URL, client ID, private key (hidden), key ID and scopes, defaulting to both event hook scopes', () => {
 		expect(credential.name).toBe('oktaEventHookOAuth2Api');
@@ -33,7 +39,12 @@ describe('the Okta Event Hook OAuth2 API credential', () => {
 	it('keeps the token in an expirable hidden field (what n8n looks for to call preAuthentication), the DPoP key beside it', () => {
 		const hidden = credential.properties.filter((property) => property.type === 'hidden');
 		expect(hidden.find((property) => property.typeOptions?.expirable)?.name).toBe('accessToken');
-		expect(hidden.map((property) => property.name)).toEqual(['accessToken', 'scheme', 'dpopPrivateKey', 'expiresAt']);
+		expect(hidden.map((property) => property.name)).toEqual([
+			'accessToken',
+			'scheme',
+			'dpopPrivateKey',
+			'expiresAt',
+		]);
 	});
 
 	it('preAuthentication returns a DPoP token with its key and expiry, never the client key', async () => {
@@ -44,31 +55,66 @@ describe('the Okta Event Hook OAuth2 API credential', () => {
 		);
 		expect(output).toMatchObject({ scheme: 'DPoP', accessToken: expect.stringMatching(/^eyJ/) });
 		expect(Number(output.expiresAt)).toBeGreaterThan(Date.now() + 3500_000);
-		expect(JSON.parse(String(output.dpopPrivateKey))).toMatchObject({ kty: 'EC', crv: 'P-256', d: expect.any(String) });
+		expect(JSON.parse(String(output.dpopPrivateKey))).toMatchObject({
+			kty: 'EC',
+			crv: 'P-256',
+			d: expect.any(String),
+		});
 		expect(JSON.stringify(output)).not.toContain(rsa.privateKeyPem.split('\n')[1]);
 	});
 
 	it('authenticate() adds Authorization: DPoP and a proof for the request URL without query (baseURL + url too)', async () => {
 		const { credentials } = serviceApp(sandbox, rsa);
 		const data = storedCredential('oAuth2', credentials);
-		Object.assign(data, await credential.preAuthentication.call({ helpers: { httpRequest: httpRequestHelper(sandbox.caCertPem) } } as never, data as never));
-		const options = await credential.authenticate(data as never, { baseURL: `${sandbox.url}/`, url: '/api/v1/eventHooks', qs: { limit: 1 }, method: 'GET' });
-		const claims = JSON.parse(Buffer.from(String(options.headers?.DPoP).split('.')[1], 'base64url').toString());
+		Object.assign(
+			data,
+			await credential.preAuthentication.call(
+				{ helpers: { httpRequest: httpRequestHelper(sandbox.caCertPem) } } as never,
+				data as never,
+			),
+		);
+		const options = await credential.authenticate(data as never, {
+			baseURL: `${sandbox.url}/`,
+			url: '/api/v1/eventHooks',
+			qs: { limit: 1 },
+			method: 'GET',
+		});
+		const claims = JSON.parse(
+			Buffer.from(String(options.headers?.DPoP).split('.')[1], 'base64url').toString(),
+		);
 		expect(options.headers?.Authorization).toBe(`DPoP ${data.accessToken}`);
-		expect(claims).toMatchObject({ htm: 'GET', htu: `${sandbox.url}/api/v1/eventHooks`, ath: expect.any(String), jti: expect.any(String) });
+		expect(claims).toMatchObject({
+			htm: 'GET',
+			htu: `${sandbox.url}/api/v1/eventHooks`,
+			ath: expect.any(String),
+			jti: expect.any(String),
+		});
 	});
 
 	it.each([
 		['RSA', rsa],
 		['EC', ec],
-	])('passes its connection test (token, then listing event hooks) with %s keys', async (_, keys) => {
-		const { credentials } = serviceApp(sandbox, keys);
-		expect(await credentialTestLikeN8n('oAuth2', { ...credentials, url: ` ${sandbox.url}/ ` }, sandbox.caCertPem)).toEqual({
-			status: 'OK',
-			message: 'Connection successful!',
-		});
-		expect(sandbox.requests.map((request) => `${request.op} ${request.status}`)).toEqual(['token 400', 'token 200', 'list 200']);
-	});
+	])(
+		'passes its connection test (token, then listing event hooks) with %s keys',
+		async (_, keys) => {
+			const { credentials } = serviceApp(sandbox, keys);
+			expect(
+				await credentialTestLikeN8n(
+					'oAuth2',
+					{ ...credentials, url: ` ${sandbox.url}/ ` },
+					sandbox.caCertPem,
+				),
+			).toEqual({
+				status: 'OK',
+				message: 'Connection successful!',
+			});
+			expect(sandbox.requests.map((request) => `${request.op} ${request.status}`)).toEqual([
+				'token 400',
+				'token 200',
+				'list 200',
+			]);
+		},
+	);
 
 	it('fails its connection test for an app without an admin role, saying to assign one', async () => {
 		const { credentials } = serviceApp(sandbox, rsa, { adminRole: false });
@@ -79,8 +125,17 @@ describe('the Okta Event Hook OAuth2 API credential', () => {
 
 	it("fails its connection test for a wrong key with Okta's refusal and what to do", async () => {
 		const { credentials } = serviceApp(sandbox, rsa);
-		const result = await credentialTestLikeN8n('oAuth2', { ...credentials, privateKey: makeKeyPair('ec').privateKeyPem }, sandbox.caCertPem);
-		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/Okta refused to issue an access token \(invalid_client: The client_assertion signature is invalid\.\)/) });
+		const result = await credentialTestLikeN8n(
+			'oAuth2',
+			{ ...credentials, privateKey: makeKeyPair('ec').privateKeyPem },
+			sandbox.caCertPem,
+		);
+		expect(result).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(
+				/Okta refused to issue an access token \(invalid_client: The client_assertion signature is invalid\.\)/,
+			),
+		});
 	});
 
 	it('fails its connection test when the scopes are not granted', async () => {

@@ -7,10 +7,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { DEFAULT_OWNER } from '../../scripts/n8n-http';
-import { REPO_ROOT, startN8n, type N8nInstance } from '../../scripts/n8n-runtime';
-import { getTestPki } from '../okta-sandbox/pki';
-import { INSTALL_TIMEOUT_MS } from './harness';
+import { DEFAULT_OWNER } from '../../devkit/n8n/http';
+import { REPO_ROOT, startN8n, type N8nInstance } from '../../devkit/n8n/runtime';
+import { getTestPki } from '../../devkit/okta-sandbox/pki';
+import { INSTALL_TIMEOUT_MS } from '../../devkit/n8n/stack';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = process.env.UPDATE_SCREENSHOTS
@@ -51,7 +51,10 @@ describeIfChromium('the trigger in the n8n editor', () => {
 				'--disable-sync',
 			],
 		});
-		const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1440, height: 900 } });
+		const context = await browser.newContext({
+			ignoreHTTPSErrors: true,
+			viewport: { width: 1440, height: 900 },
+		});
 		page = await context.newPage();
 		page.setDefaultTimeout(30000);
 	}, INSTALL_TIMEOUT_MS);
@@ -64,25 +67,42 @@ describeIfChromium('the trigger in the n8n editor', () => {
 
 	test('log in', async () => {
 		await page.goto(`${n8n.baseUrl}/signin`);
-		await page.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(DEFAULT_OWNER.email);
+		await page
+			.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]')
+			.first()
+			.fill(DEFAULT_OWNER.email);
 		await page.locator('input[type="password"]').first().fill(DEFAULT_OWNER.password);
 		await shot('01-signin');
-		await page.locator('[data-test-id="form-submit-button"], button[type="submit"]').first().click();
+		await page
+			.locator('[data-test-id="form-submit-button"], button[type="submit"]')
+			.first()
+			.click();
 		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 60000 });
 	});
 
 	test('search "Okta" in the node panel and add the trigger', async () => {
 		await page.goto(`${n8n.baseUrl}/workflow/new`);
-		const addFirst = page.locator('[data-test-id="canvas-add-button"], [data-test-id="canvas-plus-button"]').first();
+		const addFirst = page
+			.locator('[data-test-id="canvas-add-button"], [data-test-id="canvas-plus-button"]')
+			.first();
 		await addFirst.click();
-		const search = page.locator('[data-test-id="node-creator-search-bar"] input, [data-test-id="node-creator-search-bar"]').first();
+		const search = page
+			.locator(
+				'[data-test-id="node-creator-search-bar"] input, [data-test-id="node-creator-search-bar"]',
+			)
+			.first();
 		await search.fill('Okta');
 		await page.waitForTimeout(1000);
 		await shot('02-node-panel-search-okta');
-		const item = page.locator('[data-test-id="node-creator-node-item"]', { hasText: /Okta MFA Preregistration/i }).first();
+		const item = page
+			.locator('[data-test-id="node-creator-node-item"]', { hasText: /Okta MFA Preregistration/i })
+			.first();
 		await item.click();
 		// A trigger with a single event opens its settings (the node details view) directly.
-		await page.locator('[data-test-id="ndv"], .ndv-wrapper, [data-test-id="node-parameters"]').first().waitFor();
+		await page
+			.locator('[data-test-id="ndv"], .ndv-wrapper, [data-test-id="node-parameters"]')
+			.first()
+			.waitFor();
 		await page.waitForTimeout(1000);
 		await shot('03-trigger-settings');
 	});
@@ -94,9 +114,15 @@ describeIfChromium('the trigger in the n8n editor', () => {
 			await connect.click();
 		} else {
 			await page.locator('[data-test-id="node-credentials-select"]').first().click();
-			await page.getByText(/Create new credential/i).first().click();
+			await page
+				.getByText(/Create new credential/i)
+				.first()
+				.click();
 		}
-		await page.locator('[data-test-id="editCredential-modal"], [data-test-id="credential-edit-dialog"]').first().waitFor();
+		await page
+			.locator('[data-test-id="editCredential-modal"], [data-test-id="credential-edit-dialog"]')
+			.first()
+			.waitFor();
 		await page.waitForTimeout(1000);
 		await shot('04-credential-form');
 	});

@@ -13,8 +13,8 @@ import {
 	waitForExecutions,
 	type Stack,
 	INSTALL_TIMEOUT_MS,
-} from './harness';
-import { N8nHttpError } from '../../scripts/n8n-http';
+} from '../../devkit/n8n/stack';
+import { N8nHttpError } from '../../devkit/n8n/http';
 
 let stack: Stack;
 
@@ -54,7 +54,10 @@ test('publish creates one verified hook synchronously; events run; restart keeps
 	await waitForExecutions(stack, wf.id, 2);
 
 	await stack.http.unpublishWorkflow(wf.id);
-	await waitFor(() => stack.sandbox.hooks().length === 0, { timeoutMs: 15000, what: 'hook removal' });
+	await waitFor(() => stack.sandbox.hooks().length === 0, {
+		timeoutMs: 15000,
+		what: 'hook removal',
+	});
 });
 
 test('a refused verification fails the publish request with the node message, leaving no hook', async () => {
@@ -85,7 +88,7 @@ test('a refused verification fails the publish request with the node message, le
 	expect(workflow.active).toBe(false);
 });
 
-test('a hook deleted in Okta behind n8n\'s back is re-created at the next start', async () => {
+test("a hook deleted in Okta behind n8n's back is re-created at the next start", async () => {
 	const wf = await createNoOpWorkflow(stack, 'legacy: hook lost');
 	await stack.http.publishWorkflow(wf.id);
 	const [original] = hooksFor(stack, wf.productionUrl);
@@ -103,5 +106,8 @@ test('a hook deleted in Okta behind n8n\'s back is re-created at the next start'
 	await waitForExecutions(stack, wf.id, 1);
 
 	await stack.http.unpublishWorkflow(wf.id);
-	await waitFor(() => stack.sandbox.hooks().length === 0, { timeoutMs: 15000, what: 'hook removal' });
+	await waitFor(() => stack.sandbox.hooks().length === 0, {
+		timeoutMs: 15000,
+		what: 'hook removal',
+	});
 });

@@ -5,10 +5,21 @@
  */
 import * as fs from 'node:fs';
 
-import type { ServiceAppInput } from '../okta-sandbox';
-import { makeKeyPair } from '../support/serviceApp';
-import type { TestKeyPair } from '../support/serviceApp';
-import { TRIGGER_NODE_NAME, createNoOpWorkflow, hooksFor, nodeItems, publishAndSettle, startStack, waitFor, waitForExecutions, type Stack, INSTALL_TIMEOUT_MS } from './harness';
+import type { ServiceAppInput } from '../../devkit/okta-sandbox';
+import { makeKeyPair } from '../../devkit/okta-sandbox/serviceApp';
+import type { TestKeyPair } from '../../devkit/okta-sandbox/serviceApp';
+import {
+	TRIGGER_NODE_NAME,
+	createNoOpWorkflow,
+	hooksFor,
+	nodeItems,
+	publishAndSettle,
+	startStack,
+	waitFor,
+	waitForExecutions,
+	type Stack,
+	INSTALL_TIMEOUT_MS,
+} from '../../devkit/n8n/stack';
 
 const CREDENTIAL_TYPE = 'oktaEventHookOAuth2Api';
 
@@ -25,19 +36,37 @@ afterAll(async () => {
 });
 
 /** A service app in the sandbox and its credential in n8n (public API). */
-async function oauthCredential(name: string, options: { keys?: TestKeyPair; privateKeyPem?: string; app?: Omit<ServiceAppInput, 'publicKey'> } = {}) {
+async function oauthCredential(
+	name: string,
+	options: {
+		keys?: TestKeyPair;
+		privateKeyPem?: string;
+		app?: Omit<ServiceAppInput, 'publicKey'>;
+	} = {},
+) {
 	const keys = options.keys ?? rsa;
 	const app = stack.sandbox.addServiceApp({ publicKey: keys.publicKeyPem, ...options.app });
-	const data = { url: `${stack.sandbox.url}/`, clientId: app.clientId, privateKey: options.privateKeyPem ?? keys.privateKeyPem, keyId: app.keyId, scopes: 'okta.eventHooks.manage okta.eventHooks.read' };
+	const data = {
+		url: `${stack.sandbox.url}/`,
+		clientId: app.clientId,
+		privateKey: options.privateKeyPem ?? keys.privateKeyPem,
+		keyId: app.keyId,
+		scopes: 'okta.eventHooks.manage okta.eventHooks.read',
+	};
 	const credential = await stack.http.createCredential(name, CREDENTIAL_TYPE, data);
 	return { app, credential, data };
 }
 
 /** The editor's "Test" button: POST /rest/credentials/test. */
-async function testCredential(credential: { id: string; name: string }, data: Record<string, unknown>) {
+async function testCredential(
+	credential: { id: string; name: string },
+	data: Record<string, unknown>,
+) {
 	const res = await stack.http.request<any>('POST', '/rest/credentials/test', {
 		headers: stack.http.sessionHeaders(),
-		body: { credentials: { id: credential.id, name: credential.name, type: CREDENTIAL_TYPE, data } },
+		body: {
+			credentials: { id: credential.id, name: credential.name, type: CREDENTIAL_TYPE, data },
+		},
 	});
 	expect(res.status).toBe(200);
 	return res.json.data as { status: string; message: string };
@@ -52,13 +81,19 @@ async function oauthWorkflow(name: string, credential: { id: string; name: strin
 	trigger.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
 	const res = await stack.http.request<any>('PUT', `/api/v1/workflows/${wf.id}`, {
 		headers: { 'X-N8N-API-KEY': stack.http.apiKey!, 'Content-Type': 'application/json' },
-		body: { name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: { executionOrder: 'v1' } },
+		body: {
+			name: workflow.name,
+			nodes: workflow.nodes,
+			connections: workflow.connections,
+			settings: { executionOrder: 'v1' },
+		},
 	});
 	expect(res.status).toBe(200);
 	return wf;
 }
 
-const apiOps = () => stack.sandbox.requests.filter((request) => request.op !== 'token' && request.op !== 'other');
+const apiOps = () =>
+	stack.sandbox.requests.filter((request) => request.op !== 'token' && request.op !== 'other');
 
 describe('a DPoP service app (RSA key)', () => {
 	let app: Awaited<ReturnType<typeof oauthCredential>>;
@@ -70,8 +105,15 @@ describe('a DPoP service app (RSA key)', () => {
 
 	test("n8n's credential test gets a token and lists event hooks: Connection successful", async () => {
 		stack.sandbox.clearRequests();
-		expect(await testCredential(app.credential, app.data)).toEqual({ status: 'OK', message: 'Connection successful!' });
-		expect(stack.sandbox.requests.map((request) => `${request.op} ${request.status}`)).toEqual(['token 400', 'token 200', 'list 200']);
+		expect(await testCredential(app.credential, app.data)).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
+		expect(stack.sandbox.requests.map((request) => `${request.op} ${request.status}`)).toEqual([
+			'token 400',
+			'token 200',
+			'list 200',
+		]);
 		expect(String(stack.sandbox.requests[2].headers.authorization)).toMatch(/^DPoP /);
 	});
 
@@ -83,7 +125,9 @@ describe('a DPoP service app (RSA key)', () => {
 		const hooks = hooksFor(stack, wf.productionUrl);
 		expect(hooks).toHaveLength(1);
 		expect(hooks[0]).toMatchObject({ status: 'ACTIVE', verificationStatus: 'VERIFIED' });
-		expect(apiOps().map((request) => request.op)).toEqual(expect.arrayContaining(['create', 'verify']));
+		expect(apiOps().map((request) => request.op)).toEqual(
+			expect.arrayContaining(['create', 'verify']),
+		);
 		for (const request of apiOps()) {
 			expect(String(request.headers.authorization)).toMatch(/^DPoP /);
 			expect(request.headers.dpop).toBeDefined();
@@ -101,9 +145,17 @@ describe('a DPoP service app (RSA key)', () => {
 		stack.sandbox.expireAccessTokens();
 		stack.sandbox.clearRequests();
 		await stack.http.unpublishWorkflow(wf.id);
-		await waitFor(() => hooksFor(stack, wf.productionUrl).length === 0, { timeoutMs: 30000, what: 'hook removed' });
+		await waitFor(() => hooksFor(stack, wf.productionUrl).length === 0, {
+			timeoutMs: 30000,
+			what: 'hook removed',
+		});
 		const seen = stack.sandbox.requests.map((request) => `${request.op} ${request.status}`);
-		expect(seen.slice(0, 4)).toEqual(['deactivate 401', 'token 400', 'token 200', 'deactivate 200']);
+		expect(seen.slice(0, 4)).toEqual([
+			'deactivate 401',
+			'token 400',
+			'token 200',
+			'deactivate 200',
+		]);
 		expect(seen).toContain('delete 204');
 	});
 });
@@ -118,34 +170,55 @@ describe('a token about to expire', () => {
 			expect(await publishAndSettle(stack, wf.id)).toMatchObject({ status: 'published' });
 			const seen = stack.sandbox.requests.map((request) => `${request.op} ${request.status}`);
 			// Each call finds a token with under a minute left, so a new one comes first: never a 401.
-			expect(seen).toEqual(['token 400', 'token 200', 'create 200', 'token 400', 'token 200', 'verify 200']);
+			expect(seen).toEqual([
+				'token 400',
+				'token 200',
+				'create 200',
+				'token 400',
+				'token 200',
+				'verify 200',
+			]);
 		} finally {
 			stack.sandbox.setAccessTokenLifetime(3600);
 		}
 		await stack.http.unpublishWorkflow(wf.id);
-		await waitFor(() => hooksFor(stack, wf.productionUrl).length === 0, { timeoutMs: 30000, what: 'hook removed' });
+		await waitFor(() => hooksFor(stack, wf.productionUrl).length === 0, {
+			timeoutMs: 30000,
+			what: 'hook removed',
+		});
 	});
 });
 
 describe('an EC key and an app without DPoP', () => {
 	test('publishes with Bearer tokens', async () => {
-		const { credential } = await oauthCredential('Okta service app (EC, Bearer)', { keys: ec, app: { dpop: false } });
+		const { credential } = await oauthCredential('Okta service app (EC, Bearer)', {
+			keys: ec,
+			app: { dpop: false },
+		});
 		const wf = await oauthWorkflow('e2e: OAuth Bearer', credential);
 		stack.sandbox.clearRequests();
 		expect(await publishAndSettle(stack, wf.id)).toMatchObject({ status: 'published' });
 		expect(hooksFor(stack, wf.productionUrl)).toHaveLength(1);
-		for (const request of apiOps()) expect(String(request.headers.authorization)).toMatch(/^Bearer /);
+		for (const request of apiOps())
+			expect(String(request.headers.authorization)).toMatch(/^Bearer /);
 		await stack.http.unpublishWorkflow(wf.id);
-		await waitFor(() => hooksFor(stack, wf.productionUrl).length === 0, { timeoutMs: 30000, what: 'hook removed' });
+		await waitFor(() => hooksFor(stack, wf.productionUrl).length === 0, {
+			timeoutMs: 30000,
+			what: 'hook removed',
+		});
 	});
 });
 
 describe('what the user is told', () => {
 	test('a wrong private key: the credential test and the failed publication say what to do', async () => {
-		const { credential, data } = await oauthCredential('Okta service app (wrong key)', { privateKeyPem: makeKeyPair('rsa').privateKeyPem });
+		const { credential, data } = await oauthCredential('Okta service app (wrong key)', {
+			privateKeyPem: makeKeyPair('rsa').privateKeyPem,
+		});
 		const result = await testCredential(credential, data);
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/Okta refused to issue an access token \(invalid_client: The client_assertion signature is invalid\.\)/);
+		expect(result.message).toMatch(
+			/Okta refused to issue an access token \(invalid_client: The client_assertion signature is invalid\.\)/,
+		);
 
 		const wf = await oauthWorkflow('e2e: OAuth wrong key', credential);
 		const status = await publishAndSettle(stack, wf.id, 120000);
@@ -156,12 +229,19 @@ describe('what the user is told', () => {
 	});
 
 	test("an app without an admin role: the credential test's 403 rule", async () => {
-		const { credential, data } = await oauthCredential('Okta service app (no role)', { app: { adminRole: false } });
-		expect(await testCredential(credential, data)).toEqual({ status: 'Error', message: expect.stringMatching(/admin role/) });
+		const { credential, data } = await oauthCredential('Okta service app (no role)', {
+			app: { adminRole: false },
+		});
+		expect(await testCredential(credential, data)).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(/admin role/),
+		});
 	});
 
 	test('scopes not granted: the credential test says invalid_scope', async () => {
-		const { credential, data } = await oauthCredential('Okta service app (no scopes)', { app: { scopes: ['okta.eventHooks.read'] } });
+		const { credential, data } = await oauthCredential('Okta service app (no scopes)', {
+			app: { scopes: ['okta.eventHooks.read'] },
+		});
 		expect((await testCredential(credential, data)).message).toMatch(/invalid_scope/);
 	});
 });

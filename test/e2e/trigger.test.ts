@@ -18,7 +18,7 @@ import {
 	waitForExecutions,
 	type Stack,
 	INSTALL_TIMEOUT_MS,
-} from './harness';
+} from '../../devkit/n8n/stack';
 
 let stack: Stack;
 
@@ -101,7 +101,10 @@ describe('published workflow (trigger → No Operation)', () => {
 
 	test('a POST with a wrong or missing Authorization header is refused with 401 and runs nothing', async () => {
 		const body = envelope([stack.sandbox.makeEvent()]);
-		const wrong = await stack.http.request('POST', wf.productionUrl, { body, headers: { authorization: 'not-the-secret' } });
+		const wrong = await stack.http.request('POST', wf.productionUrl, {
+			body,
+			headers: { authorization: 'not-the-secret' },
+		});
 		expect(wrong.status).toBe(401);
 		const missing = await stack.http.request('POST', wf.productionUrl, { body });
 		expect(missing.status).toBe(401);
@@ -123,7 +126,10 @@ describe('published workflow (trigger → No Operation)', () => {
 	test('unpublishing removes the hook from Okta: deactivate, then delete', async () => {
 		stack.sandbox.clearRequests();
 		await stack.http.unpublishWorkflow(wf.id);
-		await waitFor(() => stack.sandbox.hooks().length === 0, { timeoutMs: 30000, what: 'hook removal' });
+		await waitFor(() => stack.sandbox.hooks().length === 0, {
+			timeoutMs: 30000,
+			what: 'hook removal',
+		});
 		expect(stack.sandbox.hooks()).toHaveLength(0);
 		expect(stack.sandbox.requests.map((r) => r.op)).toEqual(['deactivate', 'delete']);
 	});
@@ -152,7 +158,10 @@ describe('restart', () => {
 		expect(nodeItems(executions[0], 'No Operation')).toHaveLength(1);
 
 		await stack.http.unpublishWorkflow(wf.id);
-		await waitFor(() => stack.sandbox.hooks().length === 0, { timeoutMs: 30000, what: 'hook removal' });
+		await waitFor(() => stack.sandbox.hooks().length === 0, {
+			timeoutMs: 30000,
+			what: 'hook removal',
+		});
 	});
 });
 
@@ -166,7 +175,10 @@ describe('failed activation', () => {
 		expect(status.triggers?.[0]?.errorMessage).toEqual(expect.any(String));
 		expect(status.triggers[0].errorMessage.length).toBeGreaterThan(0);
 		// Nothing may be left behind in Okta.
-		await waitFor(() => stack.sandbox.hooks().length === 0, { timeoutMs: 15000, what: 'no hook left' });
+		await waitFor(() => stack.sandbox.hooks().length === 0, {
+			timeoutMs: 15000,
+			what: 'no hook left',
+		});
 		await stack.http.unpublishWorkflow(wf.id).catch(() => undefined);
 		return status;
 	}
@@ -214,7 +226,10 @@ describe('failed activation', () => {
 		expect(stack.sandbox.hooks()).toHaveLength(1);
 		expect(stack.sandbox.requests.some((r) => r.op === 'create' && r.status === 429)).toBe(true);
 		await stack.http.unpublishWorkflow(wf.id);
-		await waitFor(() => stack.sandbox.hooks().length === 0, { timeoutMs: 30000, what: 'hook removal' });
+		await waitFor(() => stack.sandbox.hooks().length === 0, {
+			timeoutMs: 30000,
+			what: 'hook removal',
+		});
 	});
 });
 
@@ -226,10 +241,13 @@ describe('"Listen for test event"', () => {
 			triggerToStartFrom: { name: TRIGGER_NODE_NAME },
 		});
 		expect(run).toMatchObject({ waitingForWebhook: true });
-		const testHook = await waitFor(() => hooksFor(stack, wf.testUrl).find((h: any) => h.verificationStatus === 'VERIFIED'), {
-			timeoutMs: 30000,
-			what: 'verified test hook',
-		});
+		const testHook = await waitFor(
+			() => hooksFor(stack, wf.testUrl).find((h: any) => h.verificationStatus === 'VERIFIED'),
+			{
+				timeoutMs: 30000,
+				what: 'verified test hook',
+			},
+		);
 		expect(testHook).toMatchObject({ status: 'ACTIVE' });
 		expect(hooksFor(stack, wf.productionUrl)).toHaveLength(0);
 
@@ -240,18 +258,26 @@ describe('"Listen for test event"', () => {
 		expect(executions[0].mode).toBe('manual');
 		expect(nodeItems(executions[0], TRIGGER_NODE_NAME)).toHaveLength(1);
 
-		await waitFor(() => hooksFor(stack, wf.testUrl).length === 0, { timeoutMs: 30000, what: 'test hook deletion' });
+		await waitFor(() => hooksFor(stack, wf.testUrl).length === 0, {
+			timeoutMs: 30000,
+			what: 'test hook deletion',
+		});
 		expect(stack.sandbox.hooks()).toHaveLength(0);
 	});
 
 	test('while the workflow is published, one Okta event reaches both hooks and runs both executions', async () => {
 		const wf = await createNoOpWorkflow(stack, 'e2e: listen while published');
 		expect(await publishAndSettle(stack, wf.id)).toMatchObject({ status: 'published' });
-		await stack.http.rest('POST', `/workflows/${wf.id}/run`, { triggerToStartFrom: { name: TRIGGER_NODE_NAME } });
-		await waitFor(() => hooksFor(stack, wf.testUrl).find((h: any) => h.verificationStatus === 'VERIFIED'), {
-			timeoutMs: 30000,
-			what: 'verified test hook',
+		await stack.http.rest('POST', `/workflows/${wf.id}/run`, {
+			triggerToStartFrom: { name: TRIGGER_NODE_NAME },
 		});
+		await waitFor(
+			() => hooksFor(stack, wf.testUrl).find((h: any) => h.verificationStatus === 'VERIFIED'),
+			{
+				timeoutMs: 30000,
+				what: 'verified test hook',
+			},
+		);
 		expect(stack.sandbox.hooks()).toHaveLength(2);
 
 		const results = await stack.sandbox.emit(1);
@@ -261,19 +287,30 @@ describe('"Listen for test event"', () => {
 		const executions = await waitForExecutions(stack, wf.id, 2);
 		expect(executions.map((e) => e.mode).sort()).toEqual(['manual', 'webhook']);
 
-		await waitFor(() => hooksFor(stack, wf.testUrl).length === 0, { timeoutMs: 30000, what: 'test hook deletion' });
+		await waitFor(() => hooksFor(stack, wf.testUrl).length === 0, {
+			timeoutMs: 30000,
+			what: 'test hook deletion',
+		});
 		expect(hooksFor(stack, wf.productionUrl)).toHaveLength(1);
 		await stack.http.unpublishWorkflow(wf.id);
-		await waitFor(() => stack.sandbox.hooks().length === 0, { timeoutMs: 30000, what: 'hook removal' });
+		await waitFor(() => stack.sandbox.hooks().length === 0, {
+			timeoutMs: 30000,
+			what: 'hook removal',
+		});
 	});
 
 	// n8n deletes an unused test webhook after 120 s; opt-in because it costs two minutes.
 	(process.env.E2E_SLOW ? test : test.skip)(
-		'without an event the test hook is deleted after n8n\'s 2-minute timeout',
+		"without an event the test hook is deleted after n8n's 2-minute timeout",
 		async () => {
 			const wf = await createNoOpWorkflow(stack, 'e2e: listen, no event');
-			await stack.http.rest('POST', `/workflows/${wf.id}/run`, { triggerToStartFrom: { name: TRIGGER_NODE_NAME } });
-			await waitFor(() => hooksFor(stack, wf.testUrl).length === 1, { timeoutMs: 30000, what: 'test hook' });
+			await stack.http.rest('POST', `/workflows/${wf.id}/run`, {
+				triggerToStartFrom: { name: TRIGGER_NODE_NAME },
+			});
+			await waitFor(() => hooksFor(stack, wf.testUrl).length === 1, {
+				timeoutMs: 30000,
+				what: 'test hook',
+			});
 			const started = Date.now();
 			await waitFor(() => hooksFor(stack, wf.testUrl).length === 0, {
 				timeoutMs: 180000,

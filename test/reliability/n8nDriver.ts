@@ -13,11 +13,11 @@ import * as net from 'node:net';
 import type { IDataObject, IHookFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { OktaMfaPreregistrationTrigger } from '../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
-import { classify } from '../okta-sandbox/server';
-import type { Op } from '../okta-sandbox/types';
-import { hookContext } from '../support/n8nContexts';
-import type { Credentials } from '../support/n8nContexts';
-import type { HostedTrigger } from '../support/triggerHost';
+import { classify } from '../../devkit/okta-sandbox/server';
+import type { Op } from '../../devkit/okta-sandbox/types';
+import { hookContext } from '../../devkit/n8n/contexts';
+import type { Credentials } from '../../devkit/n8n/contexts';
+import type { HostedTrigger } from '../../devkit/n8n/triggerHost';
 
 export const PUBLISH_ATTEMPTS = 5;
 
@@ -73,9 +73,13 @@ export function n8nDriver(options: {
 		});
 		const send = base.helpers.httpRequestWithAuthentication;
 		const faults = options.faults ?? {};
-		base.helpers.httpRequestWithAuthentication = async function (type: string, request: IHttpRequestOptions) {
+		base.helpers.httpRequestWithAuthentication = async function (
+			type: string,
+			request: IHttpRequestOptions,
+		) {
 			const changed = { ...request };
-			if (faults.timeoutMs !== undefined) changed.timeout = Math.min(request.timeout ?? 30_000, faults.timeoutMs);
+			if (faults.timeoutMs !== undefined)
+				changed.timeout = Math.min(request.timeout ?? 30_000, faults.timeoutMs);
 			const url = new URL(request.url);
 			if (faults.refuse && classify(request.method ?? 'GET', url.pathname).op === faults.refuse) {
 				url.host = `127.0.0.1:${options.refusedPort}`;
@@ -119,7 +123,12 @@ export function n8nDriver(options: {
 				await run('delete');
 				return { ok: true, attempts: 1, cleanupErrors: [] };
 			} catch (caught) {
-				return { ok: false, error: caught as LifecycleOutcome['error'], attempts: 1, cleanupErrors: [] };
+				return {
+					ok: false,
+					error: caught as LifecycleOutcome['error'],
+					attempts: 1,
+					cleanupErrors: [],
+				};
 			}
 		},
 	};

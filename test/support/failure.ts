@@ -1,5 +1,7 @@
 /** The error a promise rejects with; a test that expected a failure fails if it resolves. */
-export async function failure(promise: Promise<unknown>): Promise<Error & { description?: string; httpCode?: string }> {
+export async function failure(
+	promise: Promise<unknown>,
+): Promise<Error & { description?: string; httpCode?: string }> {
 	try {
 		await promise;
 	} catch (error) {

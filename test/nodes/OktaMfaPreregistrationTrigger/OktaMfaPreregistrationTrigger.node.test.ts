@@ -1,12 +1,16 @@
 import { OktaMfaPreregistrationTrigger } from '../../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
-import { makeEventOfType, makeMfaPreregisterEvent } from '../../okta-sandbox/events';
-import { callWebhook } from '../../support/n8nContexts';
+import { makeEventOfType, makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
+import { callWebhook } from '../../../devkit/n8n/contexts';
 
 const node = new OktaMfaPreregistrationTrigger();
 const SECRET = 'the-delivery-secret-0123456789abcdef';
 let registration = 0;
 
-function call(webhookName: 'setup' | 'default', headers: Record<string, string>, body: unknown = {}) {
+function call(
+	webhookName: 'setup' | 'default',
+	headers: Record<string, string>,
+	body: unknown = {},
+) {
 	registration += 1;
 	return callWebhook(node.webhook, {
 		webhookName,
@@ -35,21 +39,38 @@ describe('the node description', () => {
 			group: ['trigger'],
 			inputs: [],
 		});
-		expect(description.credentials).toContainEqual(expect.objectContaining({ name: 'oktaEventHookApi', required: true }));
+		expect(description.credentials).toContainEqual(
+			expect.objectContaining({ name: 'oktaEventHookApi', required: true }),
+		);
 	});
 
 	it('offers Authentication: the API token (default, what nodes saved before keep) or the OAuth 2.0 service app', () => {
-		const authentication = description.properties.find((property) => property.name === 'authentication');
+		const authentication = description.properties.find(
+			(property) => property.name === 'authentication',
+		);
 		expect(authentication).toMatchObject({ type: 'options', default: 'apiToken' });
-		expect(authentication?.options?.map((option) => (option as { value: string }).value)).toEqual(['apiToken', 'oAuth2']);
+		expect(authentication?.options?.map((option) => (option as { value: string }).value)).toEqual([
+			'apiToken',
+			'oAuth2',
+		]);
 		expect(description.credentials).toEqual([
-			{ name: 'oktaEventHookApi', required: true, displayOptions: { show: { authentication: ['apiToken'] } } },
-			{ name: 'oktaEventHookOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+			{
+				name: 'oktaEventHookApi',
+				required: true,
+				displayOptions: { show: { authentication: ['apiToken'] } },
+			},
+			{
+				name: 'oktaEventHookOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
 		]);
 	});
 
 	it('lists the GET "setup" webhook before the POST "default" one, on the same path', () => {
-		expect(description.webhooks?.map((webhook) => [webhook.name, webhook.httpMethod, webhook.path])).toEqual([
+		expect(
+			description.webhooks?.map((webhook) => [webhook.name, webhook.httpMethod, webhook.path]),
+		).toEqual([
 			['setup', 'GET', 'webhook'],
 			['default', 'POST', 'webhook'],
 		]);
@@ -59,7 +80,11 @@ describe('the node description', () => {
 describe('webhook()', () => {
 	it('answers the verification challenge with JSON and starts no execution', async () => {
 		const answer = await call('setup', { 'x-okta-verification-challenge': 'c-123' });
-		expect(answer).toMatchObject({ status: 200, contentType: 'application/json', noWebhookResponse: true });
+		expect(answer).toMatchObject({
+			status: 200,
+			contentType: 'application/json',
+			noWebhookResponse: true,
+		});
 		expect(JSON.parse(answer.body)).toEqual({ verification: 'c-123' });
 		expect(answer.workflowData).toBeUndefined();
 	});
@@ -73,19 +98,33 @@ describe('webhook()', () => {
 
 	it('answers 200 with an empty body and emits one item per event', async () => {
 		const events = [makeMfaPreregisterEvent(), makeMfaPreregisterEvent()];
-		const answer = await call('default', { authorization: SECRET, 'content-type': 'application/json' }, delivery(events));
+		const answer = await call(
+			'default',
+			{ authorization: SECRET, 'content-type': 'application/json' },
+			delivery(events),
+		);
 		expect(answer).toMatchObject({ status: 200, body: '' });
-		expect(answer.workflowData?.[0].map((item) => item.uuid)).toEqual(events.map((event) => event.uuid));
+		expect(answer.workflowData?.[0].map((item) => item.uuid)).toEqual(
+			events.map((event) => event.uuid),
+		);
 	});
 
 	it('answers 200 and starts no execution when nothing in the delivery is for this trigger', async () => {
-		const answer = await call('default', { authorization: SECRET }, delivery([makeEventOfType('user.session.start')]));
+		const answer = await call(
+			'default',
+			{ authorization: SECRET },
+			delivery([makeEventOfType('user.session.start')]),
+		);
 		expect(answer).toMatchObject({ status: 200, body: '', noWebhookResponse: true });
 		expect(answer.workflowData).toBeUndefined();
 	});
 
 	it('answers 401 as JSON, never echoing the secret, when the secret is wrong', async () => {
-		const answer = await call('default', { authorization: `${SECRET}x` }, delivery([makeMfaPreregisterEvent()]));
+		const answer = await call(
+			'default',
+			{ authorization: `${SECRET}x` },
+			delivery([makeMfaPreregisterEvent()]),
+		);
 		expect(answer.status).toBe(401);
 		expect(answer.body).not.toContain(SECRET);
 		expect(answer.workflowData).toBeUndefined();

@@ -1,11 +1,23 @@
 import { toCardItem } from '../../../nodes/OktaMfaPreregistrationTrigger/cardFields';
 import type { CardSource } from '../../../nodes/OktaMfaPreregistrationTrigger/cardFields';
-import { makeMfaPreregisterEvent } from '../../okta-sandbox/events';
-import { expectOktaSchema } from '../../okta-sandbox/schemas';
+import { makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
+import { expectOktaSchema } from '../../../devkit/okta-spec/schemas';
 
 const CARD_KEYS = [
-	'dateAndTime', 'message', 'eventId', 'eventType', 'eventTime', 'version', 'actor', 'oktaUser',
-	'mfaFactor', 'uuid', 'eventDetails', 'headers', 'source', 'debugContext',
+	'dateAndTime',
+	'message',
+	'eventId',
+	'eventType',
+	'eventTime',
+	'version',
+	'actor',
+	'oktaUser',
+	'mfaFactor',
+	'uuid',
+	'eventDetails',
+	'headers',
+	'source',
+	'debugContext',
 ];
 
 const envelope = {
@@ -41,7 +53,12 @@ describe('the card fields of one MFA preregistration event', () => {
 				displayName: event.actor!.displayName,
 				type: event.actor!.type,
 			},
-			oktaUser: { id: user.id, alternateId: user.alternateId, displayName: user.displayName, type: 'User' },
+			oktaUser: {
+				id: user.id,
+				alternateId: user.alternateId,
+				displayName: user.displayName,
+				type: 'User',
+			},
 			mfaFactor: {
 				id: factor.id,
 				alternateId: factor.alternateId,
@@ -68,11 +85,22 @@ describe('the card fields of one MFA preregistration event', () => {
 	});
 
 	it('accepts any non-User factor type and passes detailEntry through untouched, whatever its casing', () => {
-		const detail = { factor_type: 'webauthn', fulfillment_provider: 'yubico', Product_ID: 7, nested: { a: [1] } };
+		const detail = {
+			factor_type: 'webauthn',
+			fulfillment_provider: 'yubico',
+			Product_ID: 7,
+			nested: { a: [1] },
+		};
 		const event = makeMfaPreregisterEvent();
 		event.target = [
 			{ id: 'u1', type: 'User', alternateId: 'a@b.c', displayName: 'A' },
-			{ id: 'f1', type: 'SomeFutureFactorType', alternateId: null, displayName: 'Key', detailEntry: detail },
+			{
+				id: 'f1',
+				type: 'SomeFutureFactorType',
+				alternateId: null,
+				displayName: 'Key',
+				detailEntry: detail,
+			},
 		] as never;
 		const factor = item(event).mfaFactor as Record<string, unknown>;
 		expect(factor.type).toBe('SomeFutureFactorType');
@@ -87,12 +115,20 @@ describe('the card fields of one MFA preregistration event', () => {
 		expect(sparse.uuid).toBeNull();
 		expect(sparse.actor).toEqual({ id: null, alternateId: null, displayName: null, type: null });
 		expect(sparse.oktaUser).toEqual({ id: null, alternateId: null, displayName: null, type: null });
-		expect(sparse.mfaFactor).toEqual({ id: null, alternateId: null, displayName: null, type: null, detail: null });
+		expect(sparse.mfaFactor).toEqual({
+			id: null,
+			alternateId: null,
+			displayName: null,
+			type: null,
+			detail: null,
+		});
 		expect(sparse.debugContext).toEqual({ debugData: null });
 		const nulls = item({ actor: null, target: null, debugContext: null, published: null });
 		expect(nulls.actor).toEqual(sparse.actor);
 		expect(nulls.mfaFactor).toEqual(sparse.mfaFactor);
-		expect(toCardItem({ event: {}, envelope: { data: { events: [] } }, headers: {} }).eventId).toBeNull();
+		expect(
+			toCardItem({ event: {}, envelope: { data: { events: [] } }, headers: {} }).eventId,
+		).toBeNull();
 	});
 
 	it('ignores targets that are not objects', () => {

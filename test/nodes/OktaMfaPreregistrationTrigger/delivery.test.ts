@@ -5,7 +5,7 @@ import {
 	visibleHeaders,
 } from '../../../nodes/OktaMfaPreregistrationTrigger/delivery';
 import { SeenEvents } from '../../../nodes/OktaMfaPreregistrationTrigger/seenEvents';
-import { makeEventOfType, makeMfaPreregisterEvent } from '../../okta-sandbox/events';
+import { makeEventOfType, makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
 
 const SECRET = 'q3Jx9-secret-value-only-okta-and-n8n-know';
 
@@ -23,7 +23,10 @@ function envelope(events: unknown[]) {
 }
 
 function deliver(body: unknown, authorization: string | null = SECRET, seen = new SeenEvents(100)) {
-	const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Okta-Integrations' };
+	const headers: Record<string, string> = {
+		'content-type': 'application/json',
+		'user-agent': 'Okta-Integrations',
+	};
 	if (authorization !== null) headers.authorization = authorization;
 	return readDelivery({ headers, body, secret: SECRET, seen });
 }
@@ -91,9 +94,13 @@ describe('reading a delivery', () => {
 
 	it('emits one entry per MFA preregistration event, skipping other types and non-objects', () => {
 		const wanted = [makeMfaPreregisterEvent(), makeMfaPreregisterEvent()];
-		const verdict = deliver(envelope([makeEventOfType('user.session.start'), wanted[0], null, 'x', wanted[1]]));
+		const verdict = deliver(
+			envelope([makeEventOfType('user.session.start'), wanted[0], null, 'x', wanted[1]]),
+		);
 		expect(verdict.status).toBe(200);
-		expect('events' in verdict && verdict.events.map((e) => e.event.uuid)).toEqual(wanted.map((e) => e.uuid));
+		expect('events' in verdict && verdict.events.map((e) => e.event.uuid)).toEqual(
+			wanted.map((e) => e.uuid),
+		);
 	});
 
 	it('orders events by published, oldest first, when Okta delivers them out of order', () => {
@@ -146,14 +153,24 @@ describe('reading a delivery', () => {
 		const [entry] = verdict.events;
 		expect(entry.envelope.eventId).toBe('delivery-1');
 		expect(entry.envelope.source).toBe('https://acme.okta.com/api/v1/eventHooks/who1');
-		expect(entry.headers).toEqual({ 'content-type': 'application/json', 'user-agent': 'Okta-Integrations' });
+		expect(entry.headers).toEqual({
+			'content-type': 'application/json',
+			'user-agent': 'Okta-Integrations',
+		});
 		expect(JSON.stringify(verdict)).not.toContain(SECRET);
 	});
 });
 
 describe('the headers an item shows', () => {
 	it('lower-cases names and drops Authorization in any casing', () => {
-		expect(visibleHeaders({ Authorization: 's', AUTHORIZATION: 't', 'X-Okta-Request-Id': 'r', skip: undefined })).toEqual({
+		expect(
+			visibleHeaders({
+				Authorization: 's',
+				AUTHORIZATION: 't',
+				'X-Okta-Request-Id': 'r',
+				skip: undefined,
+			}),
+		).toEqual({
 			'x-okta-request-id': 'r',
 		});
 	});

@@ -4,12 +4,12 @@
  */
 import * as https from 'node:https';
 
-import { startOktaSandbox } from '../../okta-sandbox';
-import type { OktaSandbox } from '../../okta-sandbox';
-import { expectOktaSchema } from '../../okta-sandbox/schemas';
-import { expectRecordedResponsesMatchSpec } from '../../okta-sandbox/test-helpers';
-import { startTriggerHost } from '../../support/triggerHost';
-import type { TriggerHost } from '../../support/triggerHost';
+import { startOktaSandbox } from '../../../devkit/okta-sandbox';
+import type { OktaSandbox } from '../../../devkit/okta-sandbox';
+import { expectOktaSchema } from '../../../devkit/okta-spec/schemas';
+import { expectRecordedResponsesMatchSpec } from '../../../devkit/okta-sandbox/apiClient';
+import { startTriggerHost } from '../../../devkit/n8n/triggerHost';
+import type { TriggerHost } from '../../../devkit/n8n/triggerHost';
 import { failure } from '../../support/failure';
 
 const EVENT = 'system.mfa.preregister.initiate';
@@ -18,9 +18,16 @@ let sandbox: OktaSandbox;
 let host: TriggerHost;
 
 beforeAll(async () => {
-	sandbox = await startOktaSandbox({ verificationTimeoutMs: 1000, verificationRetryDelayMs: 100, deliveryRetryDelayMs: 50 });
+	sandbox = await startOktaSandbox({
+		verificationTimeoutMs: 1000,
+		verificationRetryDelayMs: 100,
+		deliveryRetryDelayMs: 50,
+	});
 	// Spaces and a trailing slash, as users paste them.
-	host = await startTriggerHost({ credentials: { url: ` ${sandbox.url}/ `, accessToken: ` ${sandbox.token} ` }, ca: sandbox.caCertPem });
+	host = await startTriggerHost({
+		credentials: { url: ` ${sandbox.url}/ `, accessToken: ` ${sandbox.token} ` },
+		ca: sandbox.caCertPem,
+	});
 });
 afterAll(async () => {
 	await host?.close();
@@ -30,7 +37,8 @@ beforeEach(() => sandbox.reset());
 // The node and the sandbox must not drift from Okta together: both sides of every call match Okta's schemas.
 afterEach(() => {
 	for (const request of sandbox.requests) {
-		if (request.op === 'create') expectOktaSchema('EventHook', request.body, { direction: 'request' });
+		if (request.op === 'create')
+			expectOktaSchema('EventHook', request.body, { direction: 'request' });
 	}
 	expectRecordedResponsesMatchSpec(sandbox.requests);
 });
@@ -39,19 +47,31 @@ let webhookCounter = 0;
 /** A fresh node (its own webhook id) so tests do not share registrations. */
 function trigger(settings: { test?: boolean; url?: string; webhookId?: string } = {}) {
 	webhookCounter += 1;
-	return host.register({ webhookId: settings.webhookId ?? `00000000-0000-4000-8000-${String(webhookCounter).padStart(12, '0')}`, ...settings });
+	return host.register({
+		webhookId:
+			settings.webhookId ?? `00000000-0000-4000-8000-${String(webhookCounter).padStart(12, '0')}`,
+		...settings,
+	});
 }
 
 const hooksOn = (uri: string) => sandbox.hooks().filter((hook) => hook.channel.config.uri === uri);
 const ops = () => sandbox.requests.map((request) => request.op);
 
-function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function post(
+	url: string,
+	body: string,
+	headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
 	return new Promise((resolve, reject) => {
-		const request = https.request(url, { method: 'POST', headers, ca: sandbox.caCertPem }, (response) => {
-			let text = '';
-			response.on('data', (chunk) => (text += chunk));
-			response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-		});
+		const request = https.request(
+			url,
+			{ method: 'POST', headers, ca: sandbox.caCertPem },
+			(response) => {
+				let text = '';
+				response.on('data', (chunk) => (text += chunk));
+				response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+			},
+		);
 		request.on('error', reject);
 		request.end(body);
 	});
@@ -70,19 +90,27 @@ describe('publishing', () => {
 		expect(hook.name).toContain('n8n');
 		expect(hook.name).toContain('wf1');
 		expect(node.stored.hookId).toBe(hook.id);
-		expect(hook.channel.config.authScheme).toMatchObject({ type: 'HEADER', key: 'Authorization', value: node.stored.secret });
+		expect(hook.channel.config.authScheme).toMatchObject({
+			type: 'HEADER',
+			key: 'Authorization',
+			value: node.stored.secret,
+		});
 		expect(Buffer.from(String(node.stored.secret), 'base64url').length).toBeGreaterThanOrEqual(32);
 		// Two calls, nothing read first: Okta itself refuses a second hook under our name.
 		expect(ops()).toEqual(['create', 'verify']);
 	});
 
-	it('sends Okta bodies that validate against Okta\'s EventHook schema, authenticated with SSWS', async () => {
+	it("sends Okta bodies that validate against Okta's EventHook schema, authenticated with SSWS", async () => {
 		const node = trigger();
 		await node.publish();
 		const create = sandbox.requests.find((request) => request.op === 'create')!;
 		expectOktaSchema('EventHook', create.body);
-		expect(node.calls.every((call) => call.headers.Authorization === `SSWS ${sandbox.token}`)).toBe(true);
-		expect(node.calls.every((call) => call.url.startsWith(`${sandbox.url}/api/v1/eventHooks`))).toBe(true);
+		expect(node.calls.every((call) => call.headers.Authorization === `SSWS ${sandbox.token}`)).toBe(
+			true,
+		);
+		expect(
+			node.calls.every((call) => call.url.startsWith(`${sandbox.url}/api/v1/eventHooks`)),
+		).toBe(true);
 	});
 
 	it('refuses a webhook URL that is not https:// before calling Okta, saying to set N8N_WEBHOOK_URL', async () => {
@@ -151,7 +179,13 @@ describe('checking (n8n restarts)', () => {
 		const webhookId = node.webhookUrl.split('/').at(-2);
 		// What a crash between Okta's answer and n8n saving static data leaves: our name, our URL, a lost secret.
 		const name = `n8n: YubiKey shipments (workflow wf1) [n8n ${webhookId}]`;
-		const orphan = sandbox.seedHook({ name, uri: node.webhookUrl, eventTypes: [EVENT], status: 'ACTIVE', verificationStatus: 'VERIFIED' });
+		const orphan = sandbox.seedHook({
+			name,
+			uri: node.webhookUrl,
+			eventTypes: [EVENT],
+			status: 'ACTIVE',
+			verificationStatus: 'VERIFIED',
+		});
 		await node.publish();
 		expect(hooksOn(node.webhookUrl)).toHaveLength(1);
 		expect(sandbox.hook(orphan.id)).toBeUndefined();
@@ -160,10 +194,15 @@ describe('checking (n8n restarts)', () => {
 	});
 
 	it('frees a slot held by a hook of its own when the org is full', async () => {
-		for (let index = 0; index < 24; index++) sandbox.seedHook({ uri: `https://other-${index}.example.com/hook`, eventTypes: [EVENT] });
+		for (let index = 0; index < 24; index++)
+			sandbox.seedHook({ uri: `https://other-${index}.example.com/hook`, eventTypes: [EVENT] });
 		const node = trigger();
 		const webhookId = node.webhookUrl.split('/').at(-2);
-		sandbox.seedHook({ name: `[n8n ${webhookId}]`, uri: 'https://old-n8n.example.com/hook', eventTypes: [EVENT] });
+		sandbox.seedHook({
+			name: `[n8n ${webhookId}]`,
+			uri: 'https://old-n8n.example.com/hook',
+			eventTypes: [EVENT],
+		});
 		await node.publish();
 		expect(sandbox.hooks()).toHaveLength(25);
 		expect(hooksOn(node.webhookUrl)).toHaveLength(1);
@@ -171,7 +210,13 @@ describe('checking (n8n restarts)', () => {
 
 	it("leaves alone a hook under another name that someone pointed at its URL (its deliveries lack the node's secret: 401)", async () => {
 		const node = trigger();
-		const stranger = sandbox.seedHook({ name: 'Pointed here by hand', uri: node.webhookUrl, eventTypes: [EVENT], status: 'ACTIVE', verificationStatus: 'VERIFIED' });
+		const stranger = sandbox.seedHook({
+			name: 'Pointed here by hand',
+			uri: node.webhookUrl,
+			eventTypes: [EVENT],
+			status: 'ACTIVE',
+			verificationStatus: 'VERIFIED',
+		});
 		await node.publish();
 		expect(sandbox.hook(stranger.id)).toBeDefined();
 		expect(ops()).toEqual(['create', 'verify']);
@@ -179,10 +224,19 @@ describe('checking (n8n restarts)', () => {
 
 	it("replaces its earlier hook after n8n's base URL changed", async () => {
 		const webhookId = '11111111-2222-4333-8444-555555555555';
-		const old = host.register({ webhookId, url: `https://old-n8n.example.com/webhook/${webhookId}/webhook` });
+		const old = host.register({
+			webhookId,
+			url: `https://old-n8n.example.com/webhook/${webhookId}/webhook`,
+		});
 		// The old URL cannot be verified here, so the old hook is planted as it once was.
 		const oldName = `n8n: YubiKey shipments (workflow wf1) [n8n ${webhookId}]`;
-		sandbox.seedHook({ name: oldName, uri: old.webhookUrl, eventTypes: [EVENT], status: 'ACTIVE', verificationStatus: 'VERIFIED' });
+		sandbox.seedHook({
+			name: oldName,
+			uri: old.webhookUrl,
+			eventTypes: [EVENT],
+			status: 'ACTIVE',
+			verificationStatus: 'VERIFIED',
+		});
 		const moved = trigger({ webhookId });
 		await moved.publish();
 		expect(sandbox.hooks()).toHaveLength(1);
@@ -190,7 +244,11 @@ describe('checking (n8n restarts)', () => {
 	});
 
 	it("leaves other apps' hooks alone", async () => {
-		const foreign = sandbox.seedHook({ name: 'SIEM export', uri: 'https://siem.example.com/okta', eventTypes: [EVENT] });
+		const foreign = sandbox.seedHook({
+			name: 'SIEM export',
+			uri: 'https://siem.example.com/okta',
+			eventTypes: [EVENT],
+		});
 		const node = trigger();
 		await node.publish();
 		await node.unpublish();
@@ -199,12 +257,15 @@ describe('checking (n8n restarts)', () => {
 });
 
 describe('receiving events', () => {
-	it('turns a verified delivery into items, without the secret, and ignores Okta\'s retry of it', async () => {
+	it("turns a verified delivery into items, without the secret, and ignores Okta's retry of it", async () => {
 		const node = trigger();
 		await node.publish();
 		const before = host.executions.length;
 		const events = [sandbox.makeEvent(), sandbox.makeEvent(), sandbox.makeEvent()];
-		const [result] = await sandbox.deliver(events, { hookId: node.stored.hookId as string, duplicate: true });
+		const [result] = await sandbox.deliver(events, {
+			hookId: node.stored.hookId as string,
+			duplicate: true,
+		});
 		expect(result.attempts[0].status).toBe(200);
 		const executions = host.executions.slice(before);
 		expect(executions).toHaveLength(1);
@@ -218,9 +279,18 @@ describe('receiving events', () => {
 		const before = host.executions.length;
 		const event = JSON.stringify({ data: { events: [sandbox.makeEvent()] } });
 		const json = { 'content-type': 'application/json' };
-		expect((await post(node.webhookUrl, event, { ...json, authorization: 'guess' })).status).toBe(401);
+		expect((await post(node.webhookUrl, event, { ...json, authorization: 'guess' })).status).toBe(
+			401,
+		);
 		expect((await post(node.webhookUrl, event, json)).status).toBe(401);
-		expect((await post(node.webhookUrl, '{"hello":"world"}', { ...json, authorization: String(node.stored.secret) })).status).toBe(400);
+		expect(
+			(
+				await post(node.webhookUrl, '{"hello":"world"}', {
+					...json,
+					authorization: String(node.stored.secret),
+				})
+			).status,
+		).toBe(400);
 		expect(host.executions.length).toBe(before);
 	});
 
@@ -234,8 +304,12 @@ describe('receiving events', () => {
 		await sandbox.deliver([event]);
 		await sandbox.deliver([event]);
 		const runs = host.executions.slice(before);
-		expect(runs.map((run) => run.webhookUrl).sort()).toEqual([listener.webhookUrl, node.webhookUrl].sort());
-		expect(runs.every((run) => run.items.length === 1 && run.items[0].uuid === event.uuid)).toBe(true);
+		expect(runs.map((run) => run.webhookUrl).sort()).toEqual(
+			[listener.webhookUrl, node.webhookUrl].sort(),
+		);
+		expect(runs.every((run) => run.items.length === 1 && run.items[0].uuid === event.uuid)).toBe(
+			true,
+		);
 	});
 });
 
@@ -282,8 +356,7 @@ describe('when Okta says no', () => {
 		setup();
 		const error = await failure(node.publish());
 		const secret = sandbox.requests.find((request) => request.op === 'create')?.body as
-			| { channel?: { config?: { authScheme?: { value?: string } } } }
-			| undefined;
+			{ channel?: { config?: { authScheme?: { value?: string } } } } | undefined;
 		const value = secret?.channel?.config?.authScheme?.value;
 		if (value) {
 			expect(JSON.stringify(error)).not.toContain(value);
@@ -293,8 +366,10 @@ describe('when Okta says no', () => {
 		return { node, error };
 	}
 
-	it('removes the hook when verification fails and says what to check, in Okta\'s words', async () => {
-		const { error } = await publishFailure(() => sandbox.injectFault({ op: 'verify', status: 400, body: undefined }));
+	it("removes the hook when verification fails and says what to check, in Okta's words", async () => {
+		const { error } = await publishFailure(() =>
+			sandbox.injectFault({ op: 'verify', status: 400, body: undefined }),
+		);
 		expect(error.httpCode).toBe('400');
 		expect(`${error.message} ${error.description}`).toMatch(/E0000001/);
 		expect(ops()).toEqual(['create', 'verify', 'deactivate', 'delete']);
@@ -324,12 +399,15 @@ describe('when Okta says no', () => {
 		['an invalid token', 401, /token/i],
 		['a token without permission', 403, /super administrator|permission/i],
 		['an Okta outage', 500, /internal problem|Okta support/i],
-	])('explains %s at create time, with Okta\'s error code and error id', async (_, status, advice) => {
-		const { error } = await publishFailure(() => sandbox.injectFault({ op: 'create', status }));
-		expect(error.httpCode).toBe(String(status));
-		expect(error.description).toMatch(advice);
-		expect(error.description).toMatch(/error ID \S+/);
-	});
+	])(
+		"explains %s at create time, with Okta's error code and error id",
+		async (_, status, advice) => {
+			const { error } = await publishFailure(() => sandbox.injectFault({ op: 'create', status }));
+			expect(error.httpCode).toBe(String(status));
+			expect(error.description).toMatch(advice);
+			expect(error.description).toMatch(/error ID \S+/);
+		},
+	);
 
 	it('waits for the rate limit to reset and then succeeds', async () => {
 		const node = trigger();
@@ -340,7 +418,8 @@ describe('when Okta says no', () => {
 	});
 
 	it('tells the user when the org already has 25 event hooks', async () => {
-		for (let index = 0; index < 25; index++) sandbox.seedHook({ uri: `https://other-${index}.example.com/hook`, eventTypes: [EVENT] });
+		for (let index = 0; index < 25; index++)
+			sandbox.seedHook({ uri: `https://other-${index}.example.com/hook`, eventTypes: [EVENT] });
 		const node = trigger();
 		const error = await failure(node.publish());
 		expect(error.description).toMatch(/25 event hooks/);
@@ -350,7 +429,10 @@ describe('when Okta says no', () => {
 	});
 
 	it('says when Okta cannot be reached at all', async () => {
-		const unreachable = await startTriggerHost({ credentials: { url: 'https://127.0.0.1:1', accessToken: 'x' }, ca: sandbox.caCertPem });
+		const unreachable = await startTriggerHost({
+			credentials: { url: 'https://127.0.0.1:1', accessToken: 'x' },
+			ca: sandbox.caCertPem,
+		});
 		try {
 			const error = await failure(unreachable.register({ webhookId: 'unreachable' }).publish());
 			expect(error.message).toMatch(/Could not reach Okta at https:\/\/127\.0\.0\.1:1/);
@@ -367,6 +449,9 @@ describe('when Okta says no', () => {
 		await node.unpublish();
 		await node.publish();
 		expect(sandbox.hooks()).toHaveLength(1);
-		expect(hooksOn(node.webhookUrl)[0]).toMatchObject({ status: 'ACTIVE', verificationStatus: 'VERIFIED' });
+		expect(hooksOn(node.webhookUrl)[0]).toMatchObject({
+			status: 'ACTIVE',
+			verificationStatus: 'VERIFIED',
+		});
 	});
 });

@@ -1,7 +1,7 @@
 import { normaliseOrgUrl, oktaRequest, rateLimitWaitMs } from '../../../nodes/okta/client';
-import { startOktaSandbox } from '../../okta-sandbox';
-import type { OktaSandbox } from '../../okta-sandbox';
-import { hookContext } from '../../support/n8nContexts';
+import { startOktaSandbox } from '../../../devkit/okta-sandbox';
+import type { OktaSandbox } from '../../../devkit/okta-sandbox';
+import { hookContext } from '../../../devkit/n8n/contexts';
 
 let sandbox: OktaSandbox;
 beforeAll(async () => {
@@ -20,14 +20,18 @@ function context(accessToken = sandbox.token) {
 }
 
 const list = (accessToken?: string) =>
-	oktaRequest.call(context(accessToken), { method: 'GET', path: '/api/v1/eventHooks', operation: 'list event hooks' });
+	oktaRequest.call(context(accessToken), {
+		method: 'GET',
+		path: '/api/v1/eventHooks',
+		operation: 'list event hooks',
+	});
 
 describe('the Okta client', () => {
 	it('normalises the org URL users paste', () => {
 		expect(normaliseOrgUrl('  https://acme.okta.com///  ')).toBe('https://acme.okta.com');
 	});
 
-	it('waits until Okta says the rate limit resets, by Okta\'s clock, plus a second', () => {
+	it("waits until Okta says the rate limit resets, by Okta's clock, plus a second", () => {
 		const date = 'Sat, 28 Nov 2026 10:00:00 GMT';
 		const reset = Date.parse(date) / 1000 + 5;
 		expect(rateLimitWaitMs({ 'x-rate-limit-reset': String(reset), date }, 0)).toBe(6000);
@@ -62,7 +66,11 @@ describe('the Okta client', () => {
 
 	it('reports a timeout as Okta being unreachable', async () => {
 		sandbox.injectFault({ op: 'list', kind: 'timeout' });
-		const request = oktaRequest.call(context(), { method: 'GET', path: '/api/v1/eventHooks', operation: 'list event hooks' });
+		const request = oktaRequest.call(context(), {
+			method: 'GET',
+			path: '/api/v1/eventHooks',
+			operation: 'list event hooks',
+		});
 		await expect(request).rejects.toThrow(/Could not reach Okta/);
 	}, 40_000);
 });

@@ -43,26 +43,49 @@ describe('dpopProof', () => {
 	const publicKey = createPublicKey({ key: JSON.parse(key) as JsonWebKey, format: 'jwk' });
 
 	it('carries typ dpop+jwt, ES256 and only the public jwk', () => {
-		const { header } = decode(dpopProof({ key, method: 'get', url: 'https://acme.okta.com/api/v1/eventHooks' }));
-		expect(header).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256' } });
+		const { header } = decode(
+			dpopProof({ key, method: 'get', url: 'https://acme.okta.com/api/v1/eventHooks' }),
+		);
+		expect(header).toMatchObject({
+			typ: 'dpop+jwt',
+			alg: 'ES256',
+			jwk: { kty: 'EC', crv: 'P-256' },
+		});
 		expect(header.jwk.d).toBeUndefined();
 	});
 
 	it('claims htm, htu without query or fragment, iat now, a fresh jti, ath of the token and the nonce', () => {
-		const proof = dpopProof({ key, method: 'post', url: 'https://acme.okta.com/api/v1/eventHooks?limit=1#x', accessToken: 'tok', nonce: 'n1' });
+		const proof = dpopProof({
+			key,
+			method: 'post',
+			url: 'https://acme.okta.com/api/v1/eventHooks?limit=1#x',
+			accessToken: 'tok',
+			nonce: 'n1',
+		});
 		const { payload } = decode(proof);
-		expect(payload).toMatchObject({ htm: 'POST', htu: 'https://acme.okta.com/api/v1/eventHooks', ath: sha256Base64url('tok'), nonce: 'n1' });
+		expect(payload).toMatchObject({
+			htm: 'POST',
+			htu: 'https://acme.okta.com/api/v1/eventHooks',
+			ath: sha256Base64url('tok'),
+			nonce: 'n1',
+		});
 		expect(Math.abs(payload.iat - Date.now() / 1000)).toBeLessThan(5);
 		expect(verifies(proof, publicKey)).toBe(true);
-		const again = decode(dpopProof({ key, method: 'post', url: 'https://acme.okta.com/api/v1/eventHooks' })).payload;
+		const again = decode(
+			dpopProof({ key, method: 'post', url: 'https://acme.okta.com/api/v1/eventHooks' }),
+		).payload;
 		expect(again.jti).not.toBe(payload.jti);
 		expect(again.ath).toBeUndefined();
 		expect(again.nonce).toBeUndefined();
 	});
 
 	it('htu keeps a non-default port and drops a default one', () => {
-		expect(htuOf('https://127.0.0.1:8443/oauth2/v1/token?x=1')).toBe('https://127.0.0.1:8443/oauth2/v1/token');
-		expect(htuOf('https://acme.okta.com:443/oauth2/v1/token')).toBe('https://acme.okta.com/oauth2/v1/token');
+		expect(htuOf('https://127.0.0.1:8443/oauth2/v1/token?x=1')).toBe(
+			'https://127.0.0.1:8443/oauth2/v1/token',
+		);
+		expect(htuOf('https://acme.okta.com:443/oauth2/v1/token')).toBe(
+			'https://acme.okta.com/oauth2/v1/token',
+		);
 	});
 
 	it('a new key pair each time (one per token)', () => {

@@ -1,0 +1,191 @@
+/**
+ * Realistic System Log events. No public sample of `system.mfa.preregister.initiate` exists, so
+ * the shape follows the event-types catalog wording and other Okta events:
+ * - targets: the end user (type `User`) and the preregistered factor (type `AuthenticatorEnrollment`,
+ *   an unconfirmed guess), in RANDOM order so consumers must pick targets by type;
+ * - the factor's detailEntry uses camelCase keys (also unconfirmed; override to test snake_case).
+ * Fields the spec types as non-nullable objects/enums (actor.detailEntry, client.id,
+ * authenticationContext.credentialType…) are omitted rather than null, so every event validates
+ * against the spec's LogEvent schema; use overrides to test nulls.
+ */
+import { randomInt, randomUUID } from 'crypto';
+import { oktaId, randomAlnum, requestId } from './errors';
+import type { DeepPartial, LogEvent, LogTarget } from './types';
+
+export const MFA_PREREGISTER_EVENT = 'system.mfa.preregister.initiate';
+
+const FIRST = ['Jane', 'Omar', 'Priya', 'Lars', 'Mei', 'Carlos', 'Amara', 'Noah'];
+const LAST = ['Doe', 'Haddad', 'Shah', 'Berg', 'Chen', 'Ruiz', 'Okafor', 'Smith'];
+const PLACES = [
+	{
+		city: 'San Francisco',
+		state: 'California',
+		country: 'United States',
+		postalCode: '94105',
+		lat: 37.7898,
+		lon: -122.3942,
+	},
+	{
+		city: 'Toronto',
+		state: 'Ontario',
+		country: 'Canada',
+		postalCode: 'M5H',
+		lat: 43.6532,
+		lon: -79.3832,
+	},
+	{
+		city: 'Stockholm',
+		state: 'Stockholm County',
+		country: 'Sweden',
+		postalCode: '111 20',
+		lat: 59.3293,
+		lon: 18.0686,
+	},
+];
+const YUBIKEYS = [
+	{ productId: '5', product: 'YubiKey 5 NFC' },
+	{ productId: '7', product: 'YubiKey 5C NFC' },
+	{ productId: '12', product: 'Security Key NFC by Yubico' },
+];
+const UA =
+	'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
+const pick = <T>(list: T[]): T => list[randomInt(list.length)];
+const randomIp = () => `198.51.100.${randomInt(1, 255)}`;
+
+/** Monotonic `published` so events made in a row are ordered (Okta stamps milliseconds). */
+let lastPublished = 0;
+function published(): string {
+	lastPublished = Math.max(Date.now(), lastPublished + 1);
+	return new Date(lastPublished).toISOString();
+}
+
+function context(path: string) {
+	const place = pick(PLACES);
+	const ip = randomIp();
+	const geo = {
+		city: place.city,
+		state: place.state,
+		country: place.country,
+		postalCode: place.postalCode,
+		geolocation: { lat: place.lat, lon: place.lon },
+	};
+	const reqId = requestId();
+	return {
+		client: {
+			userAgent: { rawUserAgent: UA, os: 'Mac OS X', browser: 'CHROME' },
+			zone: 'null',
+			device: 'Computer',
+			ipAddress: ip,
+			geographicalContext: geo,
+		},
+		device: null,
+		authenticationContext: { authenticationStep: 0, externalSessionId: `102${randomAlnum(22)}` },
+		securityContext: {
+			asNumber: 64496,
+			asOrg: 'example isp',
+			isp: 'example isp',
+			domain: 'example.net',
+			isProxy: false,
+		},
+		request: { ipChain: [{ ip, geographicalContext: geo, version: 'V4' }] },
+		transaction: { type: 'WEB', id: reqId, detail: {} },
+		debugContext: {
+			debugData: {
+				requestId: reqId,
+				requestUri: path,
+				url: path,
+				dtHash: randomAlnum(64).toLowerCase(),
+			},
+		},
+	};
+}
+
+function person(domain = 'example.com') {
+	const first = pick(FIRST);
+	const last = pick(LAST);
+	return {
+		id: oktaId('00u'),
+		type: 'User',
+		alternateId: `${first}.${last}${randomInt(100)}@${domain}`.toLowerCase(),
+		displayName: `${first} ${last}`,
+	};
+}
+
+const ADMIN = {
+	id: '00u1admin0sandbox0x7',
+	type: 'User',
+	alternateId: 'admin@example.com',
+	displayName: 'Ada Admin',
+};
+
+export function makeMfaPreregisterEvent(overrides?: DeepPartial<LogEvent>): LogEvent {
+	const user = person();
+	const key = pick(YUBIKEYS);
+	const factor: LogTarget = {
+		id: oktaId('fwf'),
+		type: 'AuthenticatorEnrollment',
+		alternateId: 'unknown',
+		displayName: key.product,
+		detailEntry: {
+			factorType: 'webauthn',
+			fulfillmentProvider: 'yubico',
+			productId: key.productId,
+			customizationId: String(randomInt(1000, 9999)),
+			inventoryProductId: String(randomInt(10000, 99999)),
+		},
+	};
+	const userTarget: LogTarget = { ...user };
+	const event: LogEvent = {
+		uuid: randomUUID(),
+		published: published(),
+		eventType: MFA_PREREGISTER_EVENT,
+		version: '0',
+		severity: 'INFO',
+		displayMessage: 'MFA Preregistration initiated',
+		actor: { ...ADMIN },
+		outcome: { result: 'SUCCESS' },
+		target: randomInt(2) === 0 ? [factor, userTarget] : [userTarget, factor],
+		...context('/webauthn-registration/api/v1/initiate-fulfillment-request'),
+	};
+	return overrides ? deepMerge(event, overrides) : event;
+}
+
+const MESSAGES: Record<string, string> = {
+	'user.session.start': 'User login to Okta',
+	'user.session.end': 'User logout from Okta',
+	'user.lifecycle.create': 'Create okta user',
+	'user.mfa.factor.activate': 'Activate factor or authenticator',
+	'group.user_membership.add': 'Add user to group membership',
+};
+
+/** A plausible event of another type, e.g. for "other event types are skipped". */
+export function makeEventOfType(eventType: string): LogEvent {
+	const user = person();
+	const selfService = eventType.startsWith('user.session.');
+	return {
+		uuid: randomUUID(),
+		published: published(),
+		eventType,
+		version: '0',
+		severity: 'INFO',
+		displayMessage: MESSAGES[eventType] ?? `Event ${eventType}`,
+		actor: selfService ? { ...user } : { ...ADMIN },
+		outcome: { result: 'SUCCESS' },
+		target: selfService ? [] : [{ ...user }],
+		...context(selfService ? '/idp/idx/identify' : '/api/v1/users'),
+	};
+}
+
+/** Objects merge recursively; arrays and scalars (null included) replace. */
+export function deepMerge<T>(base: T, patch: unknown): T {
+	if (!isPlain(base) || !isPlain(patch)) return (patch === undefined ? base : patch) as T;
+	const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+	for (const [k, v] of Object.entries(patch))
+		out[k] = v === undefined ? out[k] : deepMerge(out[k], v);
+	return out as T;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
