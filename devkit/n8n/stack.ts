@@ -9,7 +9,7 @@ import { N8nHttp, waitFor } from './http';
 import { REPO_ROOT, startN8n, type N8nInstance, type StartN8nOptions } from './runtime';
 import {
 	NO_OP_NODE,
-	OKTA_EVENT,
+	MFA_PREREGISTRATION_EVENT,
 	TRIGGER_NODE_NAME,
 	createOktaCredential,
 	findTriggerType,
@@ -18,7 +18,7 @@ import {
 import { startOktaSandbox } from '../okta-sandbox';
 import { getTestPki } from '../okta-sandbox/pki';
 
-export { waitFor, OKTA_EVENT, TRIGGER_NODE_NAME };
+export { waitFor, MFA_PREREGISTRATION_EVENT, TRIGGER_NODE_NAME };
 
 export type Sandbox = Awaited<ReturnType<typeof startOktaSandbox>>;
 

@@ -7,7 +7,8 @@ import type { N8nHttp } from './http';
 
 export const TRIGGER_NAME = 'oktaMfaPreregistrationTrigger';
 export const CREDENTIAL_TYPE = 'oktaEventHookApi';
-export const OKTA_EVENT = 'system.mfa.preregister.initiate';
+import { MFA_PREREGISTRATION_EVENT } from '../../nodes/OktaMfaPreregistration/event';
+export { MFA_PREREGISTRATION_EVENT };
 
 /**
  * The trigger's node type as n8n loaded it (`CUSTOM.oktaMfaPreregistrationTrigger` when loaded

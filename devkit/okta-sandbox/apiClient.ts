@@ -1,4 +1,5 @@
 /** Helpers for the sandbox's own tests: a plain HTTPS client trusting the test CA, and body checks. */
+import { MFA_PREREGISTRATION_EVENT } from './events';
 import * as https from 'https';
 import { expectOktaSchema } from '../okta-spec/schemas';
 import type { OktaSandbox, RecordedRequest } from './types';
@@ -66,7 +67,7 @@ export function apiClient(sandbox: OktaSandbox) {
 export function createBody(uri: string, overrides: Record<string, unknown> = {}) {
 	return {
 		name: `Hook ${Math.random().toString(36).slice(2, 8)}`,
-		events: { type: 'EVENT_TYPE', items: ['system.mfa.preregister.initiate'] },
+		events: { type: 'EVENT_TYPE', items: [MFA_PREREGISTRATION_EVENT] },
 		channel: {
 			type: 'HTTP',
 			version: '1.0.0',

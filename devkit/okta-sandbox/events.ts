@@ -12,7 +12,8 @@ import { randomInt, randomUUID } from 'crypto';
 import { oktaId, randomAlnum, requestId } from './errors';
 import type { DeepPartial, LogEvent, LogTarget } from './types';
 
-export const MFA_PREREGISTER_EVENT = 'system.mfa.preregister.initiate';
+import { MFA_PREREGISTRATION_EVENT } from '../../nodes/OktaMfaPreregistration/event';
+export { MFA_PREREGISTRATION_EVENT };
 
 const FIRST = ['Jane', 'Omar', 'Priya', 'Lars', 'Mei', 'Carlos', 'Amara', 'Noah'];
 const LAST = ['Doe', 'Haddad', 'Shah', 'Berg', 'Chen', 'Ruiz', 'Okafor', 'Smith'];
@@ -139,7 +140,7 @@ export function makeMfaPreregisterEvent(overrides?: DeepPartial<LogEvent>): LogE
 	const event: LogEvent = {
 		uuid: randomUUID(),
 		published: published(),
-		eventType: MFA_PREREGISTER_EVENT,
+		eventType: MFA_PREREGISTRATION_EVENT,
 		version: '0',
 		severity: 'INFO',
 		displayMessage: 'MFA Preregistration initiated',

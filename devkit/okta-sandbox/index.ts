@@ -2,7 +2,7 @@
 export { startOktaSandbox } from './server';
 export { getTestPki, type TestPki } from './pki';
 export { validateOktaSchema, expectOktaSchema, type OktaSchemaOptions } from '../okta-spec/schemas';
-export { MFA_PREREGISTER_EVENT } from './events';
+export { MFA_PREREGISTRATION_EVENT } from './events';
 export {
 	startHookReceiver,
 	type HookReceiver,

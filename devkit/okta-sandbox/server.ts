@@ -10,7 +10,7 @@ import * as https from 'https';
 import type { Socket } from 'net';
 import { handleControl } from './control';
 import * as E from './errors';
-import { makeEventOfType, makeMfaPreregisterEvent } from './events';
+import { MFA_PREREGISTRATION_EVENT, makeEventOfType, makeMfaPreregisterEvent } from './events';
 import { FaultList, type ActiveFault } from './faults';
 import { channelChanged, HookStore, toApiHook, validateHookBody } from './hooks';
 import { queryLogs } from './logs';
@@ -160,7 +160,7 @@ class Sandbox implements OktaSandbox {
 				description: null,
 				events: {
 					type: 'EVENT_TYPE',
-					items: input.eventTypes ?? ['system.mfa.preregister.initiate'],
+					items: input.eventTypes ?? [MFA_PREREGISTRATION_EVENT],
 					filter: null,
 				},
 				channel: {
@@ -249,7 +249,7 @@ class Sandbox implements OktaSandbox {
 	}
 
 	makeEventOfType(eventType: string): LogEvent {
-		return eventType === 'system.mfa.preregister.initiate'
+		return eventType === MFA_PREREGISTRATION_EVENT
 			? makeMfaPreregisterEvent()
 			: makeEventOfType(eventType);
 	}

@@ -7,12 +7,13 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { toCardItem } from './cardFields';
+import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
+import { toCardItem } from '../OktaMfaPreregistration/cardFields';
 import { answerVerification, readDelivery } from './delivery';
 import type { DeliveryVerdict } from './delivery';
 import { hookIsInPlace, registerHook, removeHook } from './hookLifecycle';
 import type { HookRegistration } from './hookLifecycle';
-import { seenEventsFor } from './seenEvents';
+import { seenEventsFor } from '../OktaMfaPreregistration/seenEvents';
 
 export class OktaMfaPreregistrationTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,8 +28,7 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: 'MFA Preregistration Initiated',
-		description:
-			'Starts the workflow when an Okta admin preregisters a YubiKey for a user (event system.mfa.preregister.initiate)',
+		description: `Starts the workflow when an Okta admin preregisters a YubiKey for a user (event ${MFA_PREREGISTRATION_EVENT})`,
 		defaults: { name: 'Okta MFA Preregistration Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

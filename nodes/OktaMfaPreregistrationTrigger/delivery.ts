@@ -1,10 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import type { CardSource } from './cardFields';
-import { MFA_PREREGISTRATION_EVENT } from './oktaTypes';
-import type { DeliveryEnvelope, LogEvent } from './oktaTypes';
-import type { SeenEvents } from './seenEvents';
+import type { CardSource } from '../OktaMfaPreregistration/cardFields';
+import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
+import type { DeliveryEnvelope, LogEvent } from '../okta/payloads';
+import { headerValue } from '../okta/http';
+import type { SeenEvents } from '../OktaMfaPreregistration/seenEvents';
 
 /** What to answer Okta, and the events to emit when the delivery is accepted. */
 export type DeliveryVerdict =
@@ -15,11 +16,6 @@ export type DeliveryVerdict =
 export const CHALLENGE_HEADER = 'x-okta-verification-challenge';
 
 type Headers = Record<string, string | string[] | undefined>;
-
-function headerValue(headers: Headers, name: string): string | undefined {
-	const value = headers[name];
-	return Array.isArray(value) ? value[0] : value;
-}
 
 /** Okta's one-time verification GET: echo the challenge back as JSON. */
 export function answerVerification(headers: Headers): DeliveryVerdict {

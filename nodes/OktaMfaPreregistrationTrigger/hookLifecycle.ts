@@ -12,7 +12,7 @@ import {
 } from '../okta/eventHooks';
 import { oktaApiStatus } from '../okta/errors';
 import type { OktaEventHook } from '../okta/eventHooks';
-import { MFA_PREREGISTRATION_EVENT } from './oktaTypes';
+import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
 
 /** What the node keeps in its static data about its Okta hook. The secret never leaves it but to Okta. */
 export interface HookRegistration {
@@ -95,8 +95,9 @@ export async function hookIsInPlace(this: IHookFunctions): Promise<boolean> {
 	}
 	// Edited in Okta since it was verified (its secret may have changed, which no field shows):
 	// replace it rather than let every delivery fail with 401.
-	const editedSince = (hook as { lastUpdated?: unknown }).lastUpdated;
-	if (lastUpdated && typeof editedSince === 'string' && editedSince !== lastUpdated) return false;
+	if (lastUpdated && typeof hook.lastUpdated === 'string' && hook.lastUpdated !== lastUpdated) {
+		return false;
+	}
 	// Anything else (deactivated, unverified, moved URL) is repaired by create(), which replaces it.
 	return isHealthy(this, hook);
 }
@@ -126,18 +127,15 @@ export async function registerHook(this: IHookFunctions): Promise<boolean> {
 			},
 		},
 	});
-	let verified: { lastUpdated?: unknown } | undefined;
-	const verificationError = await verifyEventHook.call(this, hook.id).then(
-		(body) => {
-			verified = body as { lastUpdated?: unknown } | undefined;
-			return undefined;
-		},
-		(error: NodeApiError) => error,
+	const verification = await verifyEventHook.call(this, hook.id).then(
+		(verified) => ({ verified }),
+		(error: NodeApiError) => ({ error }),
 	);
-	if (verificationError) {
-		await removeAfterFailure(this, hook.id, verificationError);
-		throw verificationError;
+	if ('error' in verification) {
+		await removeAfterFailure(this, hook.id, verification.error);
+		throw verification.error;
 	}
+	const { verified } = verification;
 	const stored: HookRegistration = { hookId: hook.id, secret };
 	if (typeof verified?.lastUpdated === 'string') stored.lastUpdated = verified.lastUpdated;
 	Object.assign(registration(this), stored);

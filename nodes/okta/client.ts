@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { findInCauseChain } from './causeChain';
+import { OKTA_TIMEOUT_MS, headerValue, normaliseOrgUrl } from './http';
 import { oktaApiError, oktaTokenError, oktaUnreachableError } from './errors';
 import type { OktaAuthentication } from './errors';
 import { isOktaTokenError } from './oauth';
@@ -45,19 +46,12 @@ export interface OktaResponse<T> {
 const MAX_RATE_LIMIT_RETRIES = 2;
 /** Longer waits than this would outlast n8n's activation; the error tells the user to retry. */
 const MAX_RATE_LIMIT_WAIT_MS = 60_000;
-const REQUEST_TIMEOUT_MS = 30_000;
-
-export function normaliseOrgUrl(url: unknown): string {
-	return String(url ?? '')
-		.trim()
-		.replace(/\/+$/, '');
-}
 
 /** Milliseconds until Okta's rate-limit window resets, measured against Okta's own clock, plus 1 s. */
 export function rateLimitWaitMs(headers: Record<string, unknown>, now = Date.now()): number {
-	const reset = Number(headers['x-rate-limit-reset']);
+	const reset = Number(headerValue(headers, 'x-rate-limit-reset'));
 	if (!Number.isFinite(reset)) return 1_000;
-	const serverNow = Date.parse(String(headers['date'] ?? '')) || now;
+	const serverNow = Date.parse(headerValue(headers, 'date') ?? '') || now;
 	return Math.max(0, reset * 1000 - serverNow) + 1_000;
 }
 
@@ -103,7 +97,7 @@ export async function oktaRequest<T = unknown>(
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: REQUEST_TIMEOUT_MS,
+		timeout: OKTA_TIMEOUT_MS,
 	};
 	if (request.body !== undefined) options.body = request.body;
 	let additional: IAdditionalCredentialOptions | undefined;

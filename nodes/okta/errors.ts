@@ -2,6 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 import { networkErrorCode } from './causeChain';
+import { headerValue } from './http';
 import type { OktaTokenError } from './oauth';
 
 /** The node's Authentication choice: an API token, or an OAuth 2.0 service app. */
@@ -18,8 +19,7 @@ export interface OktaErrorBody {
 
 /** The `error="…"` of a WWW-Authenticate header (Okta names insufficient_scope and invalid_dpop_proof there). */
 export function wwwAuthenticateError(headers: Record<string, unknown>): string | undefined {
-	const value = headers['www-authenticate'] ?? headers['WWW-Authenticate'];
-	const match = /\berror="([^"]+)"/.exec(String(value ?? ''));
+	const match = /\berror="([^"]+)"/.exec(headerValue(headers, 'www-authenticate') ?? '');
 	return match?.[1];
 }
 
@@ -69,7 +69,8 @@ function adviceFor(
 	if (/verif/.test(causeText)) {
 		return 'Okta could not verify the webhook: it must reach n8n at the webhook URL over public HTTPS with a certificate it trusts, and get an answer within 3 seconds. Check N8N_WEBHOOK_URL, your reverse proxy and firewall.';
 	}
-	if (/limit|maximum|25/.test(causeText)) {
+	// The wording of the 26th-hook refusal is unpublished: words of a limit, not any text with "25" in it.
+	if (/\b(limit|maximum|too many)\b/.test(causeText)) {
 		return 'Your Okta org has reached its limit of 25 event hooks. Delete event hooks you no longer use (Workflow > Event Hooks in the Okta Admin Console), then publish again.';
 	}
 	if (/https|uri|url/.test(causeText)) {

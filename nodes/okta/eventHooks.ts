@@ -11,6 +11,8 @@ export interface OktaEventHook {
 	verificationStatus: string;
 	events?: { type?: string; items?: string[] };
 	channel?: { config?: { uri?: string } };
+	/** Changes with every edit in Okta, also of the write-only secret. */
+	lastUpdated?: string;
 }
 
 const BASE = '/api/v1/eventHooks';

@@ -5,6 +5,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-wo
 import { networkErrorCode } from './causeChain';
 import { dpopProof, generateDpopKey } from './dpop';
 import { parsePrivateKey, signJwt } from './jwt';
+import { OKTA_TIMEOUT_MS, headerValue, normaliseOrgUrl } from './http';
 
 /**
  * Okta's client credentials grant for service apps: a `private_key_jwt` client assertion, a DPoP
@@ -74,9 +75,7 @@ export const tokenUrlOf = (orgUrl: string) => `${orgUrl}/oauth2/v1/token`;
 
 export function readOAuthCredential(data: ICredentialDataDecryptedObject): OAuthCredential {
 	return {
-		url: String(data.url ?? '')
-			.trim()
-			.replace(/\/+$/, ''),
+		url: normaliseOrgUrl(data.url),
 		clientId: String(data.clientId ?? '').trim(),
 		privateKey: String(data.privateKey ?? ''),
 		keyId: String(data.keyId ?? '').trim(),
@@ -152,11 +151,6 @@ export function clientAssertion(credential: OAuthCredential, key: KeyObject): st
 	);
 }
 
-const header = (headers: Record<string, unknown>, name: string) => {
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	return typeof value === 'string' ? value : undefined;
-};
-
 /** Okta says so in `error_description` when the app does not take DPoP proofs at all. */
 const isDpopNotConfigured = (description: string) =>
 	/dpop/i.test(description) && /not (configured|enabled|allowed|supported)/i.test(description);
@@ -199,7 +193,7 @@ export async function requestToken(
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: 30_000,
+			timeout: OKTA_TIMEOUT_MS,
 		});
 		if (isOktaTokenError(response)) throw response;
 		const body = (
@@ -222,7 +216,7 @@ export async function requestToken(
 		}
 		const error = typeof body.error === 'string' ? body.error : undefined;
 		const description = typeof body.error_description === 'string' ? body.error_description : '';
-		const newNonce = header(response.headers ?? {}, 'dpop-nonce');
+		const newNonce = headerValue(response.headers ?? {}, 'dpop-nonce');
 		if (error === 'use_dpop_nonce' && newNonce && newNonce !== nonce) {
 			nonce = newNonce;
 			continue;

@@ -4,7 +4,7 @@
  * and returns the node's error; a restart runs checkExists for every published workflow.
  */
 import {
-	OKTA_EVENT,
+	MFA_PREREGISTRATION_EVENT,
 	createNoOpWorkflow,
 	hooksFor,
 	nodeItems,
@@ -35,7 +35,7 @@ test('publish creates one verified hook synchronously; events run; restart keeps
 	const hooks = hooksFor(stack, wf.productionUrl);
 	expect(hooks).toHaveLength(1);
 	expect(hooks[0]).toMatchObject({ status: 'ACTIVE', verificationStatus: 'VERIFIED' });
-	expect(hooks[0].events.items).toContain(OKTA_EVENT);
+	expect(hooks[0].events.items).toContain(MFA_PREREGISTRATION_EVENT);
 
 	const results = await stack.sandbox.emit(2);
 	expect(results[0].attempts[0].status).toBe(200);

@@ -5,7 +5,7 @@
  */
 import {
 	ITEM_FIELDS,
-	OKTA_EVENT,
+	MFA_PREREGISTRATION_EVENT,
 	TRIGGER_NODE_NAME,
 	createNoOpWorkflow,
 	executionsOf,
@@ -60,7 +60,7 @@ describe('published workflow (trigger → No Operation)', () => {
 		expect(hooks).toHaveLength(1);
 		expect(hooks[0]).toMatchObject({ status: 'ACTIVE', verificationStatus: 'VERIFIED' });
 		expect(hooks[0].channel.config.uri).toBe(wf.productionUrl);
-		expect(hooks[0].events.items).toContain(OKTA_EVENT);
+		expect(hooks[0].events.items).toContain(MFA_PREREGISTRATION_EVENT);
 		expect(hooks[0].channel.config.authScheme?.value).toBeTruthy();
 	});
 
@@ -77,7 +77,7 @@ describe('published workflow (trigger → No Operation)', () => {
 		expect(items).toHaveLength(3);
 		for (const item of items) {
 			for (const field of ITEM_FIELDS) expect(item).toHaveProperty(field);
-			expect(item.eventType).toBe(OKTA_EVENT);
+			expect(item.eventType).toBe(MFA_PREREGISTRATION_EVENT);
 			expect(item.oktaUser).toEqual(expect.objectContaining({ id: expect.any(String) }));
 			expect(item.mfaFactor).toEqual(expect.objectContaining({ detail: expect.anything() }));
 		}

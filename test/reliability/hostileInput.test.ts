@@ -19,7 +19,7 @@ import type { WebhookAnswer } from '../../devkit/n8n/contexts';
 import { startTriggerHost } from '../../devkit/n8n/triggerHost';
 import { recordFigures } from './results';
 
-const EVENT = 'system.mfa.preregister.initiate';
+import { MFA_PREREGISTRATION_EVENT as EVENT } from '../../nodes/OktaMfaPreregistration/event';
 const SECRET = 'x5V3kq0yq8dQm1cTz9S2hPj4Lw7Rb6Nn0aEo3uYf2Gk';
 const node = new OktaMfaPreregistrationTrigger();
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20261128);

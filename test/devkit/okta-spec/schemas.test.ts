@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import {
 	makeEventOfType,
 	makeMfaPreregisterEvent,
-	MFA_PREREGISTER_EVENT,
+	MFA_PREREGISTRATION_EVENT,
 } from '../../../devkit/okta-sandbox/events';
 import { expectOktaSchema, specPath, validateOktaSchema } from '../../../devkit/okta-spec/schemas';
 
@@ -86,7 +86,7 @@ describe('event factory', () => {
 		const e = makeMfaPreregisterEvent();
 		expectOktaSchema('LogEvent', e, { direction: 'response' });
 		expect(e).toMatchObject({
-			eventType: MFA_PREREGISTER_EVENT,
+			eventType: MFA_PREREGISTRATION_EVENT,
 			version: '0',
 			severity: 'INFO',
 			displayMessage: 'MFA Preregistration initiated',

@@ -4,7 +4,7 @@ import {
 	secretMatches,
 	visibleHeaders,
 } from '../../../nodes/OktaMfaPreregistrationTrigger/delivery';
-import { SeenEvents } from '../../../nodes/OktaMfaPreregistrationTrigger/seenEvents';
+import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
 import { makeEventOfType, makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
 
 const SECRET = 'q3Jx9-secret-value-only-okta-and-n8n-know';

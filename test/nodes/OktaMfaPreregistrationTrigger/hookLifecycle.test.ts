@@ -12,7 +12,7 @@ import { startTriggerHost } from '../../../devkit/n8n/triggerHost';
 import type { TriggerHost } from '../../../devkit/n8n/triggerHost';
 import { failure } from '../../support/failure';
 
-const EVENT = 'system.mfa.preregister.initiate';
+import { MFA_PREREGISTRATION_EVENT as EVENT } from '../../../nodes/OktaMfaPreregistration/event';
 
 let sandbox: OktaSandbox;
 let host: TriggerHost;

@@ -1,4 +1,5 @@
-import { normaliseOrgUrl, oktaRequest, rateLimitWaitMs } from '../../../nodes/okta/client';
+import { oktaRequest, rateLimitWaitMs } from '../../../nodes/okta/client';
+import { normaliseOrgUrl } from '../../../nodes/okta/http';
 import { startOktaSandbox } from '../../../devkit/okta-sandbox';
 import type { OktaSandbox } from '../../../devkit/okta-sandbox';
 import { hookContext } from '../../../devkit/n8n/contexts';

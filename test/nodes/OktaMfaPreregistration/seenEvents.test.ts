@@ -1,4 +1,4 @@
-import { SeenEvents, seenEventsFor } from '../../../nodes/OktaMfaPreregistrationTrigger/seenEvents';
+import { SeenEvents, seenEventsFor } from '../../../nodes/OktaMfaPreregistration/seenEvents';
 
 describe('the duplicate filter', () => {
 	it('remembers what it saw', () => {

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { DeliveryEnvelope, LogActor, LogEvent, LogTarget } from './oktaTypes';
+import type { DeliveryEnvelope, LogActor, LogEvent, LogTarget } from '../okta/payloads';
 
 /** Everything one item is made from: the event, the delivery around it and its HTTP headers. */
 export interface CardSource {

@@ -1,5 +1,5 @@
-import { toCardItem } from '../../../nodes/OktaMfaPreregistrationTrigger/cardFields';
-import type { CardSource } from '../../../nodes/OktaMfaPreregistrationTrigger/cardFields';
+import { toCardItem } from '../../../nodes/OktaMfaPreregistration/cardFields';
+import type { CardSource } from '../../../nodes/OktaMfaPreregistration/cardFields';
 import { makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
 import { expectOktaSchema } from '../../../devkit/okta-spec/schemas';
 

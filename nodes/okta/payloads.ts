@@ -1,6 +1,4 @@
-/** The parts of Okta's payloads this node reads (OpenAPI schemas LogEvent, LogActor, LogTarget, EventHook). */
-
-export const MFA_PREREGISTRATION_EVENT = 'system.mfa.preregister.initiate';
+/** The parts of Okta's payloads the nodes read (OpenAPI schemas LogEvent, LogActor, LogTarget; the event hook delivery). */
 
 export interface LogActor {
 	id?: string | null;
@@ -34,13 +32,4 @@ export interface DeliveryEnvelope {
 	eventTime?: string;
 	source?: string;
 	data: { events: unknown[] };
-}
-
-export interface EventHook {
-	id: string;
-	name: string;
-	status: 'ACTIVE' | 'INACTIVE' | string;
-	verificationStatus: 'VERIFIED' | 'UNVERIFIED' | string;
-	events?: { type?: string; items?: string[] };
-	channel?: { config?: { uri?: string } };
 }

@@ -32,7 +32,10 @@ const MAX_REGISTRATIONS = 1_000;
 
 const registrations = new Map<string, SeenEvents>();
 
-/** The filter of one registration (a hook on one webhook URL): test and production never share one. */
+/**
+ * The filter of one registration, keyed by the caller (mode, n8n webhook id and Okta hook id): the
+ * test listener's hook and the published one never share a filter.
+ */
 export function seenEventsFor(registrationKey: string): SeenEvents {
 	let seen = registrations.get(registrationKey);
 	if (seen) {
