@@ -1,6 +1,6 @@
 /**
  * Throwaway PostgreSQL 15 and Redis servers on loopback for the settings sections of `npm run
- * bench` (bench/settings.ts): each in a fresh folder under /tmp, on a free port, stopped (and its
+ * bench` (bench/settings.ts): each in a fresh temporary folder, on a free port, stopped (and its
  * folder removed) by stop(), and killed when this process exits whatever happened.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -11,8 +11,9 @@ import * as path from 'node:path';
 import { freePort } from '../devkit/n8n/runtime';
 import { killGroup, killOnExit } from '../devkit/n8n/processGroups';
 
-const PG_BIN = '/usr/lib/postgresql/15/bin';
-const REDIS_SERVER = '/usr/bin/redis-server';
+/** Debian keeps PostgreSQL's server binaries off PATH; its pg_config (on PATH) says where. */
+const pgBin = () => execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+const REDIS_SERVER = 'redis-server';
 
 export interface Service {
 	port: number;
@@ -91,7 +92,7 @@ export async function startPostgres(logDir: string): Promise<Postgres> {
 	const dataDir = path.join(dir, 'data');
 	const asPostgres = { uid, gid, stdio: 'pipe' as const, cwd: dir };
 	execFileSync(
-		path.join(PG_BIN, 'initdb'),
+		path.join(pgBin(), 'initdb'),
 		['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-instructions'],
 		asPostgres,
 	);
@@ -100,13 +101,13 @@ export async function startPostgres(logDir: string): Promise<Postgres> {
 	try {
 		server = await startServer(
 			'PostgreSQL',
-			path.join(PG_BIN, 'postgres'),
+			path.join(pgBin(), 'postgres'),
 			['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', dir],
 			/database system is ready to accept connections/,
 			{ uid, gid, logFile: path.join(logDir, 'bench-postgres.log') },
 		);
 		execFileSync(
-			'/usr/bin/psql',
+			'psql',
 			['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-c', 'CREATE DATABASE n8n'],
 			{ stdio: 'pipe' },
 		);

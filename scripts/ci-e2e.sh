@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 stamp() { echo "[ci-e2e] $(( $(date +%s) - start )) s: $*"; }
 
-if [ ! -x /usr/bin/chromium ]; then
+if ! command -v chromium >/dev/null; then
 	stamp "installing Debian chromium"
 	export DEBIAN_FRONTEND=noninteractive
 	SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -3,7 +3,7 @@
  *
  * n8n 2.x needs Node >= 24 and this machine runs Node 20, so the first use installs a Node 24
  * binary (the `node` registry package) and n8n 2.41.1 into `<repo>/.cache/n8n/` (gitignored) and
- * writes a marker; later uses reuse it. See /work/shared/n8n-notes.md for why each step is needed.
+ * writes a marker; later uses reuse it. Each step's reason is beside it below.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -11,8 +11,9 @@ import { DEFAULT_OWNER } from '../../devkit/n8n/http';
 import { REPO_ROOT, startN8n, type N8nInstance } from '../../devkit/n8n/runtime';
 import { getTestPki } from '../../devkit/okta-sandbox/pki';
 import { INSTALL_TIMEOUT_MS } from '../../devkit/n8n/stack';
+import { findOnPath } from '../../devkit/executables';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? findOnPath('chromium');
 const SHOTS = process.env.UPDATE_SCREENSHOTS
 	? path.join(REPO_ROOT, 'docs', 'screenshots')
 	: path.join(REPO_ROOT, 'test-results', 'screenshots');
@@ -21,7 +22,7 @@ let n8n: N8nInstance;
 let browser: Browser;
 let page: Page;
 
-const describeIfChromium = fs.existsSync(CHROMIUM) ? describe : describe.skip;
+const describeIfChromium = CHROMIUM ? describe : describe.skip;
 
 async function shot(name: string) {
 	fs.mkdirSync(SHOTS, { recursive: true });
