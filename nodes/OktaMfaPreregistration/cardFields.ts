@@ -2,11 +2,15 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { DeliveryEnvelope, LogActor, LogEvent, LogTarget } from '../okta/payloads';
 
-/** Everything one item is made from: the event, the delivery around it and its HTTP headers. */
+/**
+ * Everything one item is made from: the event and, when it came by event hook, the delivery around
+ * it and its HTTP headers. An event read from the System Log has neither: its delivery-only fields
+ * (`eventId`, `eventTime`, `source`, `headers`) are `null`.
+ */
 export interface CardSource {
 	event: LogEvent;
-	envelope: DeliveryEnvelope;
-	headers: IDataObject;
+	envelope?: DeliveryEnvelope;
+	headers?: IDataObject;
 }
 
 /** Okta sends no fixed order of targets: the user is the target typed `User`, the factor is the other one. */
@@ -36,9 +40,9 @@ function identity(entity: LogActor | null | undefined): IDataObject {
 const CARD_FIELDS: Record<string, (source: CardSource) => unknown> = {
 	dateAndTime: ({ event }) => event.published ?? null,
 	message: ({ event }) => event.displayMessage ?? null,
-	eventId: ({ envelope }) => envelope.eventId ?? null,
+	eventId: ({ envelope }) => envelope?.eventId ?? null,
 	eventType: ({ event }) => event.eventType ?? null,
-	eventTime: ({ envelope }) => envelope.eventTime ?? null,
+	eventTime: ({ envelope }) => envelope?.eventTime ?? null,
 	version: ({ event }) => event.version ?? null,
 	actor: ({ event }) => identity(event.actor),
 	oktaUser: ({ event }) => identity(targets(event).find(isUserTarget)),
@@ -49,8 +53,8 @@ const CARD_FIELDS: Record<string, (source: CardSource) => unknown> = {
 	},
 	uuid: ({ event }) => event.uuid ?? null,
 	eventDetails: ({ event }) => event,
-	headers: ({ headers }) => headers,
-	source: ({ envelope }) => envelope.source ?? null,
+	headers: ({ headers }) => headers ?? null,
+	source: ({ envelope }) => envelope?.source ?? null,
 	debugContext: ({ event }) => ({ debugData: event.debugContext?.debugData ?? null }),
 };
 

@@ -131,6 +131,17 @@ describe('the card fields of one MFA preregistration event', () => {
 		).toBeNull();
 	});
 
+	it('maps an event read from the System Log (no delivery around it): delivery-only fields are null', () => {
+		const event = makeMfaPreregisterEvent();
+		const fromLog = toCardItem({ event });
+		const delivered = item(event);
+		expect(Object.keys(fromLog)).toEqual(Object.keys(delivered));
+		expect(fromLog).toMatchObject({ eventId: null, eventTime: null, source: null, headers: null });
+		const deliveryOnly = ['eventId', 'eventTime', 'source', 'headers'];
+		for (const key of CARD_KEYS.filter((k) => !deliveryOnly.includes(k)))
+			expect(fromLog[key]).toEqual(delivered[key]);
+	});
+
 	it('ignores targets that are not objects', () => {
 		const event = makeMfaPreregisterEvent();
 		const user = event.target!.find((t) => t.type === 'User')!;
