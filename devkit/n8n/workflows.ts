@@ -2,7 +2,7 @@
  * What dev and e2e both need inside n8n: the trigger's real node type name, an Okta credential,
  * and workflows built around the trigger.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { N8nHttp } from './http';
 
 export const TRIGGER_NAME = 'oktaMfaPreregistrationTrigger';
@@ -96,6 +96,12 @@ export function triggerWorkflow(options: TriggerWorkflowOptions) {
 
 export const NO_OP_NODE = { name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1 };
 
+/** A UUID-shaped id derived from a name, so a built workflow is the same every time it is built. */
+export function stableId(name: string): string {
+	const hex = createHash('sha256').update(name).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** An Edit Fields (Set) node that outputs only the given fields: [name, type, value or expression]. */
 export function editFieldsNode(name: string, fields: Array<[string, string, string]>) {
 	return {
@@ -107,7 +113,7 @@ export function editFieldsNode(name: string, fields: Array<[string, string, stri
 			includeOtherFields: false,
 			assignments: {
 				assignments: fields.map(([field, type, value]) => ({
-					id: randomUUID(),
+					id: stableId(`${name} ${field}`),
 					name: field,
 					value,
 					type,
@@ -118,25 +124,24 @@ export function editFieldsNode(name: string, fields: Array<[string, string, stri
 	};
 }
 
-/** The example: an Edit Fields (Set) node that turns an event into a YubiKey shipment request. */
+/**
+ * The example: an Edit Fields (Set) node that turns an event into a YubiKey shipment request. The
+ * factor's keys are those of Okta's event catalog; `?.` keeps a run going when Okta sends no detail.
+ */
+export const SHIPMENT_FIELDS: Array<[string, string]> = [
+	['userId', '={{ $json.oktaUser.id }}'],
+	['userEmail', '={{ $json.oktaUser.alternateId }}'],
+	['userName', '={{ $json.oktaUser.displayName }}'],
+	['fulfillmentProvider', '={{ $json.mfaFactor.detail?.fulfillment_provider }}'],
+	['factorType', '={{ $json.mfaFactor.detail?.factor_type }}'],
+	['yubicoProductId', '={{ $json.mfaFactor.detail?.yubico_product_id }}'],
+	['yubicoCustomizationId', '={{ $json.mfaFactor.detail?.yubico_customization_id }}'],
+	['yubicoInventoryProductId', '={{ $json.mfaFactor.detail?.yubico_inventory_product_id }}'],
+	['oktaEventUuid', '={{ $json.uuid }}'],
+	['requestedAt', '={{ $json.dateAndTime }}'],
+];
+
 export const SHIPMENT_NODE = editFieldsNode(
 	'Prepare YubiKey shipment',
-	(
-		[
-			['userId', '={{ $json.oktaUser.id }}'],
-			['userEmail', '={{ $json.oktaUser.alternateId }}'],
-			['userName', '={{ $json.oktaUser.displayName }}'],
-			['productId', '={{ $json.mfaFactor.detail.productId ?? $json.mfaFactor.detail.product_id }}'],
-			[
-				'customizationId',
-				'={{ $json.mfaFactor.detail.customizationId ?? $json.mfaFactor.detail.customization_id }}',
-			],
-			[
-				'inventoryProductId',
-				'={{ $json.mfaFactor.detail.inventoryProductId ?? $json.mfaFactor.detail.inventory_product_id }}',
-			],
-			['oktaEventUuid', '={{ $json.uuid }}'],
-			['requestedAt', '={{ $json.dateAndTime }}'],
-		] as Array<[string, string]>
-	).map(([field, value]): [string, string, string] => [field, 'string', value]),
+	SHIPMENT_FIELDS.map(([field, value]): [string, string, string] => [field, 'string', value]),
 );

@@ -1,9 +1,13 @@
 /**
  * Realistic System Log events. No public sample of `system.mfa.preregister.initiate` exists, so
- * the shape follows the event-types catalog wording and other Okta events:
- * - targets: the end user (type `User`) and the preregistered factor (type `AuthenticatorEnrollment`,
- *   an unconfirmed guess), in RANDOM order so consumers must pick targets by type;
- * - the factor's detailEntry uses camelCase keys (also unconfirmed; override to test snake_case).
+ * the shape follows Okta's event catalog (event-types.json: targets
+ * `PreregistrationMFAFactorResourceDetails`, whose properties are the factor's detailEntry keys
+ * below) and other Okta events:
+ * - targets: the end user (type `User`) and the preregistered factor, in RANDOM order so consumers
+ *   must pick targets by type. The factor's `type` string is unpublished: `AuthenticatorEnrollment`
+ *   is the sandbox's guess; `factor.type` makes events with another one (or none);
+ * - the factor's detailEntry carries the catalog's snake_case keys; whether Okta always sends all
+ *   of them is unpublished: `factor.omitDetailKeys` / `factor.detailEntry` make events without.
  * Fields the spec types as non-nullable objects/enums (actor.detailEntry, client.id,
  * authenticationContext.credentialType…) are omitted rather than null, so every event validates
  * against the spec's LogEvent schema; use overrides to test nulls.
@@ -43,6 +47,17 @@ const PLACES = [
 		lon: 18.0686,
 	},
 ];
+/** The factor's detailEntry keys, as Okta's event catalog names them. */
+export const FACTOR_DETAIL_KEYS = [
+	'factor_type',
+	'fulfillment_provider',
+	'yubico_product_id',
+	'yubico_customization_id',
+	'yubico_inventory_product_id',
+] as const;
+/** The sandbox's guess at the factor target's `type` (Okta does not publish it). */
+export const FACTOR_TARGET_TYPE = 'AuthenticatorEnrollment';
+/** Product ids in the catalog's range ("1" … "54"); names for the factor's displayName. */
 const YUBIKEYS = [
 	{ productId: '5', product: 'YubiKey 5 NFC' },
 	{ productId: '7', product: 'YubiKey 5C NFC' },
@@ -120,22 +135,50 @@ const ADMIN = {
 	displayName: 'Ada Admin',
 };
 
-export function makeMfaPreregisterEvent(overrides?: DeepPartial<LogEvent>): LogEvent {
-	const user = person();
+/** How the factor target of an event departs from the default (for tests of Okta's unknowns). */
+export interface FactorVariant {
+	/** The target's `type`; undefined keeps FACTOR_TARGET_TYPE, null leaves the key out. */
+	type?: string | null;
+	/** detailEntry keys to leave out. */
+	omitDetailKeys?: string[];
+	/** Replaces detailEntry whole (null included). */
+	detailEntry?: Record<string, unknown> | null;
+}
+
+/** A preregistered YubiKey's detailEntry, catalog keys, catalog-like values. */
+export function makeFactorDetail(productId = pick(YUBIKEYS).productId): Record<string, string> {
+	return {
+		factor_type: 'FIDO_WEBAUTHN',
+		fulfillment_provider: 'yubico',
+		yubico_product_id: productId,
+		yubico_customization_id: randomAlnum(6).toUpperCase(),
+		yubico_inventory_product_id: String(randomInt(12, 48)),
+	};
+}
+
+function factorTarget(variant: FactorVariant): LogTarget {
 	const key = pick(YUBIKEYS);
-	const factor: LogTarget = {
+	let detailEntry: Record<string, unknown> | null = makeFactorDetail(key.productId);
+	if (variant.detailEntry !== undefined) detailEntry = variant.detailEntry;
+	for (const omitted of variant.omitDetailKeys ?? []) if (detailEntry) delete detailEntry[omitted];
+	const target: LogTarget = {
 		id: oktaId('fwf'),
-		type: 'AuthenticatorEnrollment',
+		type: FACTOR_TARGET_TYPE,
 		alternateId: 'unknown',
 		displayName: key.product,
-		detailEntry: {
-			factorType: 'webauthn',
-			fulfillmentProvider: 'yubico',
-			productId: key.productId,
-			customizationId: String(randomInt(1000, 9999)),
-			inventoryProductId: String(randomInt(10000, 99999)),
-		},
+		detailEntry,
 	};
+	if (variant.type === null) delete target.type;
+	else if (variant.type !== undefined) target.type = variant.type;
+	return target;
+}
+
+export function makeMfaPreregisterEvent(
+	overrides?: DeepPartial<LogEvent>,
+	factor: FactorVariant = {},
+): LogEvent {
+	const user = person();
+	const factorEntry = factorTarget(factor);
 	const userTarget: LogTarget = { ...user };
 	const event: LogEvent = {
 		uuid: randomUUID(),
@@ -146,7 +189,7 @@ export function makeMfaPreregisterEvent(overrides?: DeepPartial<LogEvent>): LogE
 		displayMessage: 'MFA Preregistration initiated',
 		actor: { ...ADMIN },
 		outcome: { result: 'SUCCESS' },
-		target: randomInt(2) === 0 ? [factor, userTarget] : [userTarget, factor],
+		target: randomInt(2) === 0 ? [factorEntry, userTarget] : [userTarget, factorEntry],
 		...context('/webauthn-registration/api/v1/initiate-fulfillment-request'),
 	};
 	return overrides ? deepMerge(event, overrides) : event;

@@ -3,6 +3,8 @@ import { parse } from 'yaml';
 import {
 	makeEventOfType,
 	makeMfaPreregisterEvent,
+	FACTOR_DETAIL_KEYS,
+	FACTOR_TARGET_TYPE,
 	MFA_PREREGISTRATION_EVENT,
 } from '../../../devkit/okta-sandbox/events';
 import { expectOktaSchema, specPath, validateOktaSchema } from '../../../devkit/okta-spec/schemas';
@@ -97,13 +99,15 @@ describe('event factory', () => {
 		const user = e.target!.find((t) => t.type === 'User')!;
 		const factor = e.target!.find((t) => t.type !== 'User')!;
 		expect(user.alternateId).toMatch(/@example\.com$/);
+		// The keys of Okta's event catalog (PreregistrationMFAFactorResourceDetails), catalog-like values.
 		expect(factor.detailEntry).toEqual({
-			factorType: 'webauthn',
-			fulfillmentProvider: 'yubico',
-			productId: expect.any(String),
-			customizationId: expect.any(String),
-			inventoryProductId: expect.any(String),
+			factor_type: expect.any(String),
+			fulfillment_provider: 'yubico',
+			yubico_product_id: expect.stringMatching(/^\d+$/),
+			yubico_customization_id: expect.stringMatching(/^[0-9A-Z]{6}$/),
+			yubico_inventory_product_id: expect.stringMatching(/^\d+$/),
 		});
+		expect(Object.keys(factor.detailEntry!)).toEqual([...FACTOR_DETAIL_KEYS]);
 		expect(e.request?.ipChain?.[0].ip).toBe(e.client?.ipAddress);
 		expect(e.debugContext?.debugData?.requestUri).toBe(
 			'/webauthn-registration/api/v1/initiate-fulfillment-request',
@@ -117,7 +121,35 @@ describe('event factory', () => {
 		const firstTypes = new Set(
 			Array.from({ length: 60 }, () => makeMfaPreregisterEvent().target![0].type),
 		);
-		expect(firstTypes).toEqual(new Set(['User', 'AuthenticatorEnrollment']));
+		expect(firstTypes).toEqual(new Set(['User', FACTOR_TARGET_TYPE]));
+	});
+
+	it('makes events whose factor departs from the default, for tests of what Okta does not publish', () => {
+		// The sandbox's factor ids start with fwf, as Okta's factor ids do.
+		const factorOf = (e: ReturnType<typeof makeMfaPreregisterEvent>) =>
+			e.target!.find((t) => t.id?.startsWith('fwf'))!;
+		const otherType = factorOf(makeMfaPreregisterEvent(undefined, { type: 'MfaFactor' }));
+		expect(otherType.type).toBe('MfaFactor');
+		const noType = makeMfaPreregisterEvent(undefined, { type: null });
+		expect(noType.target!.filter((t) => !('type' in t))).toHaveLength(1);
+		const partial = factorOf(
+			makeMfaPreregisterEvent(undefined, {
+				omitDetailKeys: ['yubico_customization_id', 'factor_type'],
+			}),
+		);
+		expect(Object.keys(partial.detailEntry!)).toEqual([
+			'fulfillment_provider',
+			'yubico_product_id',
+			'yubico_inventory_product_id',
+		]);
+		expect(
+			factorOf(makeMfaPreregisterEvent(undefined, { detailEntry: null })).detailEntry,
+		).toBeNull();
+		for (const e of [
+			noType,
+			makeMfaPreregisterEvent(undefined, { omitDetailKeys: ['factor_type'] }),
+		])
+			expectOktaSchema('LogEvent', e, { direction: 'response' });
 	});
 
 	it('gives each event a fresh uuid and an increasing published time', () => {
