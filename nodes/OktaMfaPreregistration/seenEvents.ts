@@ -24,6 +24,20 @@ export class SeenEvents {
 	get size(): number {
 		return this.uuids.size;
 	}
+
+	/** The UUIDs, oldest first: what a caller stores (e.g. in n8n's static data) to rebuild the filter. */
+	toJSON(): string[] {
+		return [...this.uuids];
+	}
+
+	/** The filter a stored list describes; anything but non-empty strings is skipped, the newest `capacity` kept. */
+	static fromList(uuids: unknown, capacity: number): SeenEvents {
+		const seen = new SeenEvents(capacity);
+		if (Array.isArray(uuids)) {
+			for (const uuid of uuids) if (typeof uuid === 'string' && uuid !== '') seen.add(uuid);
+		}
+		return seen;
+	}
 }
 
 /** Okta retries within seconds; 10,000 UUIDs cover far more than any retry window at Okta's daily cap. */

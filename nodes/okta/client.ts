@@ -5,12 +5,14 @@ import type {
 	IHookFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	IPollFunctions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { findInCauseChain } from './causeChain';
 import { OKTA_TIMEOUT_MS, headerValue, normaliseOrgUrl } from './http';
 import { oktaApiError, oktaTokenError, oktaUnreachableError } from './errors';
-import type { OktaAuthentication } from './errors';
+import type { OktaApiArea, OktaAuthentication } from './errors';
 import { isOktaTokenError } from './oauth';
 
 /** The API-token credential; its `authenticate` adds the SSWS header. */
@@ -26,20 +28,28 @@ export const CREDENTIAL_FOR: Record<OktaAuthentication, string> = {
 /** A token this close to its expiry is replaced before use (n8n itself only replaces it after a 401). */
 const TOKEN_REFRESH_MARGIN_MS = 60_000;
 
+/** What n8n hands the nodes that call Okta: publishing (hooks), deliveries (webhook), polling. */
+export type OktaContext = IHookFunctions | IWebhookFunctions | IPollFunctions;
+
 export interface OktaRequest {
 	method: IHttpRequestMethods;
-	/** Path under the org URL, e.g. `/api/v1/eventHooks`. */
+	/** Path (and query) under the org URL, e.g. `/api/v1/eventHooks`. */
 	path: string;
 	body?: IDataObject;
 	/** Said in errors: "Okta refused to <operation>". */
 	operation: string;
 	/** Statuses the caller handles itself (e.g. 404 on delete) instead of an error. */
 	allowStatuses?: number[];
+	/** Which API is called, for the advice in errors (what to grant); default event hooks. */
+	area?: OktaApiArea;
+	/** How often a 429 is waited out and retried; default 2. With 0, a 429 in allowStatuses is returned at once. */
+	rateLimitRetries?: number;
 }
 
 export interface OktaResponse<T> {
 	statusCode: number;
 	body: T;
+	headers: Record<string, unknown>;
 }
 
 /** Okta's Node SDK retries a 429 at most twice; so do we, waiting until the limit resets. */
@@ -56,7 +66,7 @@ export function rateLimitWaitMs(headers: Record<string, unknown>, now = Date.now
 }
 
 /** The node's Authentication parameter; nodes saved before it existed use the API token. */
-export function authenticationOf(context: IHookFunctions): OktaAuthentication {
+export function authenticationOf(context: OktaContext): OktaAuthentication {
 	return context.getNodeParameter('authentication', 'apiToken') === 'oAuth2'
 		? 'oAuth2'
 		: 'apiToken';
@@ -81,15 +91,23 @@ function tokenErrorIn(error: unknown) {
 	return findInCauseChain(error, (link) => (isOktaTokenError(link) ? link : undefined));
 }
 
+/** The org URL of the node's credential, normalised (no trailing slash). */
+export async function oktaOrgUrl(this: OktaContext): Promise<string> {
+	const credentials = await this.getCredentials(CREDENTIAL_FOR[authenticationOf(this)]);
+	return normaliseOrgUrl(credentials.url);
+}
+
 /** One call to the Okta management API: base URL, auth, 429 waits, Okta errors as NodeApiError. */
 export async function oktaRequest<T = unknown>(
-	this: IHookFunctions,
+	this: OktaContext,
 	request: OktaRequest,
 ): Promise<OktaResponse<T>> {
 	const authentication = authenticationOf(this);
 	const credentialType = CREDENTIAL_FOR[authentication];
 	const credentials = await this.getCredentials(credentialType);
 	const orgUrl = normaliseOrgUrl(credentials.url);
+	const area = request.area ?? 'eventHooks';
+	const rateLimitRetries = request.rateLimitRetries ?? MAX_RATE_LIMIT_RETRIES;
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${orgUrl}${request.path}`,
@@ -142,12 +160,13 @@ export async function oktaRequest<T = unknown>(
 					answered.body,
 					authentication,
 					answered.headers,
+					area,
 				);
 			// Every other HTTP answer returns (ignoreHttpStatusErrors); a throw means no answer came.
 			throw oktaUnreachableError(this.getNode(), request.operation, orgUrl, error);
 		}
 		const { statusCode } = response;
-		if (statusCode === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
+		if (statusCode === 429 && attempt < rateLimitRetries) {
 			const waitMs = rateLimitWaitMs(response.headers ?? {});
 			if (waitMs <= MAX_RATE_LIMIT_WAIT_MS) {
 				await sleep(waitMs);
@@ -155,7 +174,7 @@ export async function oktaRequest<T = unknown>(
 			}
 		}
 		if ((statusCode >= 200 && statusCode < 300) || request.allowStatuses?.includes(statusCode)) {
-			return { statusCode, body: response.body as T };
+			return { statusCode, body: response.body as T, headers: response.headers ?? {} };
 		}
 		throw oktaApiError(
 			this.getNode(),
@@ -164,6 +183,7 @@ export async function oktaRequest<T = unknown>(
 			response.body,
 			authentication,
 			response.headers ?? {},
+			area,
 		);
 	}
 }

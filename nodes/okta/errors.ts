@@ -8,6 +8,9 @@ import type { OktaTokenError } from './oauth';
 /** The node's Authentication choice: an API token, or an OAuth 2.0 service app. */
 export type OktaAuthentication = 'apiToken' | 'oAuth2';
 
+/** Which Okta API a request was for: the rights to grant differ. */
+export type OktaApiArea = 'eventHooks' | 'systemLog';
+
 /** Okta's error body (OpenAPI schema `Error`). Only `errorCode` is stable; summaries may change. */
 export interface OktaErrorBody {
 	errorCode?: string;
@@ -21,6 +24,33 @@ export interface OktaErrorBody {
 export function wwwAuthenticateError(headers: Record<string, unknown>): string | undefined {
 	const match = /\berror="([^"]+)"/.exec(headerValue(headers, 'www-authenticate') ?? '');
 	return match?.[1];
+}
+
+/** Reading the System Log: the scope, the roles that may read it, its shared rate limit. */
+const SYSTEM_LOG_ROLES =
+	'an admin role that can read the System Log (Super, Org, Read-only or Report Administrator)';
+
+function systemLogAdviceFor(
+	status: number,
+	body: OktaErrorBody,
+	authentication: OktaAuthentication,
+	challenge: string | undefined,
+): string | undefined {
+	if (authentication === 'oAuth2' && challenge === 'insufficient_scope') {
+		return "The service app lacks the scope to read the System Log: in Okta, open the app, Okta API Scopes, and grant okta.logs.read (and keep it in the credential's Scopes).";
+	}
+	if (status === 403 || body.errorCode === 'E0000006') {
+		return authentication === 'oAuth2'
+			? `The service app may not read the System Log: grant okta.logs.read under Okta API Scopes and assign the app ${SYSTEM_LOG_ROLES} on its Admin roles tab.`
+			: `The token's creator may not read the System Log: use a token created by an admin with ${SYSTEM_LOG_ROLES}.`;
+	}
+	if (status === 429 || body.errorCode === 'E0000047') {
+		return "Okta's rate limit for the System Log (/api/v1/logs, shared with every integration that reads the log) was reached. The next read resumes where this one stopped.";
+	}
+	if (status === 400 && body.errorCode === 'E0000053') {
+		return 'Okta refused the System Log query (its filter). Check the event type.';
+	}
+	return undefined;
 }
 
 /** What a service app's admin should do when Okta refuses its token. */
@@ -44,6 +74,9 @@ function oauthAdviceFor(
 	return undefined;
 }
 
+const OKTA_INTERNAL =
+	'Okta had an internal problem. Try again in a few minutes; if it persists, quote the Okta error ID to Okta support.';
+
 /** What the user should do, by HTTP status and Okta error code: Okta's own words come first. */
 function adviceFor(
 	status: number,
@@ -51,8 +84,15 @@ function adviceFor(
 	causes: string[],
 	authentication: OktaAuthentication,
 	headers: Record<string, unknown>,
+	area: OktaApiArea,
 ): string {
 	const causeText = causes.join(' ').toLowerCase();
+	if (area === 'systemLog') {
+		const advice = systemLogAdviceFor(status, body, authentication, wwwAuthenticateError(headers));
+		if (advice) return advice;
+		if (status >= 500) return OKTA_INTERNAL;
+		if (status === 400) return 'Okta refused the System Log query; see its words above.';
+	}
 	if (authentication === 'oAuth2') {
 		const advice = oauthAdviceFor(status, body, wwwAuthenticateError(headers));
 		if (advice) return advice;
@@ -76,9 +116,7 @@ function adviceFor(
 	if (/https|uri|url/.test(causeText)) {
 		return 'Okta only sends events to public https:// URLs. Set N8N_WEBHOOK_URL to the public HTTPS address of your n8n and restart it.';
 	}
-	if (status >= 500) {
-		return 'Okta had an internal problem. Try again in a few minutes; if it persists, quote the Okta error ID to Okta support.';
-	}
+	if (status >= 500) return OKTA_INTERNAL;
 	return 'Check the Okta org URL in the credential and the details below.';
 }
 
@@ -90,6 +128,7 @@ export function oktaApiError(
 	responseBody: unknown,
 	authentication: OktaAuthentication = 'apiToken',
 	headers: Record<string, unknown> = {},
+	area: OktaApiArea = 'eventHooks',
 ): NodeApiError {
 	const body: OktaErrorBody =
 		responseBody !== null && typeof responseBody === 'object'
@@ -109,7 +148,7 @@ export function oktaApiError(
 		.join(', ');
 	const error = new NodeApiError(node, { ...body, httpCode: String(status) } as JsonObject, {
 		message: `Okta refused to ${operation}: ${okta}`,
-		description: `${adviceFor(status, body, causes, authentication, headers)} (${reference})`,
+		description: `${adviceFor(status, body, causes, authentication, headers, area)} (${reference})`,
 		httpCode: String(status),
 	});
 	error.context.oktaApiStatus = status;

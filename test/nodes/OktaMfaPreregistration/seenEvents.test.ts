@@ -23,4 +23,24 @@ describe('the duplicate filter', () => {
 		expect(test.has('event-1')).toBe(false);
 		expect(seenEventsFor('https://n8n/webhook/1/webhook who1').has('event-1')).toBe(true);
 	});
+
+	it('survives a round trip through stored JSON, oldest first, within capacity', () => {
+		const seen = new SeenEvents(3);
+		for (const uuid of ['a', 'b', 'c', 'd']) seen.add(uuid);
+		const stored = JSON.parse(JSON.stringify(seen)) as unknown;
+		expect(stored).toEqual(['b', 'c', 'd']);
+		const restored = SeenEvents.fromList(stored, 2);
+		expect(restored.toJSON()).toEqual(['c', 'd']);
+		restored.add('e');
+		expect(restored.toJSON()).toEqual(['d', 'e']);
+	});
+
+	it('rebuilds from whatever static data holds, keeping only UUID strings', () => {
+		expect(SeenEvents.fromList(undefined, 5).size).toBe(0);
+		expect(SeenEvents.fromList({ a: 1 }, 5).size).toBe(0);
+		expect(SeenEvents.fromList(['a', 7, null, '', { b: 1 }, 'a', 'c'], 5).toJSON()).toEqual([
+			'a',
+			'c',
+		]);
+	});
 });
