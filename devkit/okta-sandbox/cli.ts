@@ -2,10 +2,16 @@
  * npm run sandbox [-- --port 8443] [--token X]      start a sandbox, stay up until Ctrl-C
  * npm run sandbox -- emit --url <url> [--count N] [--hook-id ID]
  *                                                   deliver events through a running sandbox
+ * npm run sandbox -- preview --url <url> [--hook-id ID] [--event-type T]
+ *                                                   the Admin Console's Preview → Deliver Request:
+ *                                                   one event (latest of the type, else a sample)
+ *                                                   to the hook; without --hook-id, to the newest
+ *                                                   "Listen for test event" hook
  * Env alternatives: OKTA_SANDBOX_PORT, OKTA_SANDBOX_TOKEN, OKTA_SANDBOX_URL (for emit).
  */
 import * as https from 'https';
 import { getTestPki } from './pki';
+import { findTestHook } from './preview';
 import { startOktaSandbox } from './server';
 
 function args(argv: string[]): { command: string; flags: Record<string, string> } {
@@ -35,6 +41,8 @@ async function start(flags: Record<string, string>): Promise<void> {
 			'Deliver one MFA preregistration event to every active, verified hook:',
 			`  curl --cacert ${sandbox.caCertPath} -X POST ${sandbox.url}/__sandbox/events -H 'content-type: application/json' -d '{"count":1}'`,
 			`  or: npm run sandbox -- emit --url ${sandbox.url} --count 1`,
+			'Okta\'s Preview (Deliver Request) to the newest "Listen for test event" hook:',
+			`  npm run sandbox -- preview --url ${sandbox.url}`,
 			'List hooks (secrets included):',
 			`  curl --cacert ${sandbox.caCertPath} ${sandbox.url}/__sandbox/hooks`,
 			'',
@@ -48,17 +56,19 @@ async function start(flags: Record<string, string>): Promise<void> {
 	process.on('SIGTERM', stop);
 }
 
-async function emit(flags: Record<string, string>): Promise<void> {
-	const url = flags.url ?? process.env.OKTA_SANDBOX_URL;
-	if (!url) throw new Error('emit needs --url <sandbox url>');
-	const payload: Record<string, unknown> = { count: Number(flags.count ?? 1) };
-	if (flags['hook-id']) payload.hookId = flags['hook-id'];
-	const body = JSON.stringify(payload);
+/** One call to a running sandbox's control API; the answer printed as JSON unless `quiet`. */
+async function control(
+	url: string,
+	method: 'GET' | 'POST',
+	path: string,
+	payload?: unknown,
+	quiet = false,
+): Promise<{ status: number; json: unknown }> {
 	const { caCertPem } = getTestPki();
 	const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
 		const req = https.request(
-			new URL('/__sandbox/events', url),
-			{ method: 'POST', ca: caCertPem, headers: { 'Content-Type': 'application/json' } },
+			new URL(`/__sandbox${path}`, url),
+			{ method, ca: caCertPem, headers: { 'Content-Type': 'application/json' } },
 			(res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (c: Buffer) => chunks.push(c));
@@ -68,26 +78,57 @@ async function emit(flags: Record<string, string>): Promise<void> {
 			},
 		);
 		req.on('error', reject);
-		req.end(body);
+		req.end(payload === undefined ? undefined : JSON.stringify(payload));
 	});
-	let pretty = answer.text;
+	let json: unknown;
 	try {
-		pretty = JSON.stringify(JSON.parse(answer.text), null, 2);
+		json = JSON.parse(answer.text);
 	} catch {
-		// not JSON: print as is
+		json = undefined;
 	}
-	console.log(pretty);
+	if (!quiet || answer.status >= 400)
+		console.log(json === undefined ? answer.text : JSON.stringify(json, null, 2));
 	if (answer.status >= 400) process.exitCode = 1;
-	else if (Array.isArray(JSON.parse(answer.text)) && JSON.parse(answer.text).length === 0) {
+	return { status: answer.status, json };
+}
+
+function sandboxUrl(flags: Record<string, string>, command: string): string {
+	const url = flags.url ?? process.env.OKTA_SANDBOX_URL;
+	if (!url) throw new Error(`${command} needs --url <sandbox url>`);
+	return url;
+}
+
+async function emit(flags: Record<string, string>): Promise<void> {
+	const payload: Record<string, unknown> = { count: Number(flags.count ?? 1) };
+	if (flags['hook-id']) payload.hookId = flags['hook-id'];
+	const { status, json } = await control(sandboxUrl(flags, 'emit'), 'POST', '/events', payload);
+	if (status < 400 && Array.isArray(json) && json.length === 0) {
 		console.error('No hook received the events (none ACTIVE and VERIFIED and subscribed).');
 	}
+}
+
+async function preview(flags: Record<string, string>): Promise<void> {
+	const url = sandboxUrl(flags, 'preview');
+	let hookId = flags['hook-id'];
+	if (!hookId) {
+		const { json } = await control(url, 'GET', '/hooks', undefined, true);
+		hookId = findTestHook(json as Array<{ id: string; name: string; created: string }>)?.id ?? '';
+		if (!hookId)
+			throw new Error(
+				'No "Listen for test event" hook (name ending in "test]"): click it in n8n first, or pass --hook-id',
+			);
+	}
+	const payload: Record<string, unknown> = { hookId };
+	if (flags['event-type']) payload.eventType = flags['event-type'];
+	await control(url, 'POST', '/preview', payload);
 }
 
 async function main(): Promise<void> {
 	const { command, flags } = args(process.argv.slice(2));
 	if (command === 'start') return start(flags);
 	if (command === 'emit') return emit(flags);
-	throw new Error(`unknown command ${command}; use no command (start) or "emit"`);
+	if (command === 'preview') return preview(flags);
+	throw new Error(`unknown command ${command}; use no command (start), "emit" or "preview"`);
 }
 
 main().catch((err) => {

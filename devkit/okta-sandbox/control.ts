@@ -13,8 +13,10 @@
  *   POST   /__sandbox/rate-limit  { op, times, resetInSeconds }
  *   POST   /__sandbox/reset
  *   GET    /__sandbox/info        { url, caCertPath }
+ *   POST   /__sandbox/preview     { hookId, eventType? } → PreviewResult (the Admin Console's Preview)
  */
 import { faultFromJson } from './faults';
+import { deliverPreview } from './preview';
 import type { RawBody } from './server';
 import type { LogEvent, OktaSandbox } from './types';
 
@@ -50,6 +52,12 @@ export async function handleControl(
 				});
 				return { status: 200, body: results };
 			}
+			case 'POST /preview':
+				if (typeof body.hookId !== 'string') return bad('hookId is required');
+				return {
+					status: 200,
+					body: await deliverPreview(sb, body.hookId, body.eventType as string | undefined),
+				};
 			case 'GET /hooks':
 				return { status: 200, body: sb.hooks() };
 			case 'POST /hooks':
