@@ -1,0 +1,66 @@
+/**
+ * The process-wide part of running n8n-core 2.41.1 in-process, done once: its instance settings in
+ * a private temporary user folder (the base context reads them), and trust in the Okta sandbox's
+ * certificate authority for the requests n8n-core sends.
+ *
+ * Trust: n8n-core sends every request through the DI service OutboundHttp (axios, a fresh
+ * https.Agent per request, options from the request's `agentOptions`). NODE_EXTRA_CA_CERTS is
+ * read when the process starts, too late here, and Node 20 has no tls.setDefaultCACertificates;
+ * so the container's OutboundHttp is replaced by one that adds the trusted authorities (on top of
+ * Node's own roots, as NODE_EXTRA_CA_CERTS would) to `agentOptions.ca` and otherwise hands the
+ * request, unchanged, to the real one.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
+import { OutboundHttp } from '@n8n/backend-network';
+import type { HttpRequestClient } from '@n8n/backend-network';
+import { Container } from '@n8n/di';
+import { InstanceSettings } from 'n8n-core';
+import type { IHttpRequestOptions, IRequestOptions } from 'n8n-workflow';
+
+const trustedAuthorities = new Set<string>();
+let ready = false;
+
+function withTrust<T extends IHttpRequestOptions | IRequestOptions>(options: T): T {
+	if (trustedAuthorities.size === 0 || options.agentOptions?.ca !== undefined) return options;
+	const ca = [...rootCertificates, ...trustedAuthorities];
+	return { ...options, agentOptions: { ...options.agentOptions, ca } };
+}
+
+/** Sets n8n-core's process-wide services up (idempotent). */
+export function setUpN8nCore(): void {
+	if (ready) return;
+	ready = true;
+	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-core-'));
+	process.once('exit', () => rmSync(userFolder, { recursive: true, force: true }));
+	const previous = process.env.N8N_USER_FOLDER;
+	process.env.N8N_USER_FOLDER = userFolder;
+	try {
+		Container.get(InstanceSettings);
+	} finally {
+		if (previous === undefined) delete process.env.N8N_USER_FOLDER;
+		else process.env.N8N_USER_FOLDER = previous;
+	}
+
+	const outbound = Container.get(OutboundHttp);
+	const trusting: OutboundHttp = Object.create(outbound);
+	trusting.requests = (options) => {
+		const client = outbound.requests(options);
+		const request = async (requestOptions: IHttpRequestOptions) =>
+			await client.request(withTrust(requestOptions));
+		return {
+			request: request as HttpRequestClient['request'],
+			requestLegacy: async (requestOptions, callbacks) =>
+				await client.requestLegacy(withTrust(requestOptions), callbacks),
+		};
+	};
+	Container.set(OutboundHttp, trusting);
+}
+
+/** Requests n8n-core sends from now on trust this certificate authority (PEM) too. */
+export function trustCertificateAuthority(pem: string): void {
+	setUpN8nCore();
+	trustedAuthorities.add(pem);
+}
