@@ -2,16 +2,18 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { DeliveryEnvelope, LogActor, LogEvent, LogTarget } from '../okta/payloads';
 
-/**
- * Everything one item is made from: the event and, when it came by event hook, the delivery around
- * it and its HTTP headers. An event read from the System Log has neither: its delivery-only fields
- * (`eventId`, `eventTime`, `source`, `headers`) are `null`.
- */
+/** An event and the event-hook delivery it came in, with the delivery's HTTP headers. */
 export interface CardSource {
 	event: LogEvent;
-	envelope?: DeliveryEnvelope;
-	headers?: IDataObject;
+	envelope: DeliveryEnvelope;
+	headers: IDataObject;
 }
+
+/**
+ * What one item is made from: a delivered event, or an event read from the System Log, which has
+ * no delivery around it: its delivery-only fields (`eventId`, `eventTime`, `source`, `headers`) are `null`.
+ */
+export type CardInput = CardSource | { event: LogEvent; envelope?: undefined; headers?: undefined };
 
 /** Okta sends no fixed order of targets: the user is the target typed `User`, the factor is the other one. */
 function isUserTarget(target: LogTarget): boolean {
@@ -37,7 +39,7 @@ function identity(entity: LogActor | null | undefined): IDataObject {
  * The Okta Workflows card "MFA Preregistration Initiated", field by field.
  * Every key is always present; `null` where Okta sent nothing.
  */
-const CARD_FIELDS: Record<string, (source: CardSource) => unknown> = {
+const CARD_FIELDS: Record<string, (source: CardInput) => unknown> = {
 	dateAndTime: ({ event }) => event.published ?? null,
 	message: ({ event }) => event.displayMessage ?? null,
 	eventId: ({ envelope }) => envelope?.eventId ?? null,
@@ -58,7 +60,7 @@ const CARD_FIELDS: Record<string, (source: CardSource) => unknown> = {
 	debugContext: ({ event }) => ({ debugData: event.debugContext?.debugData ?? null }),
 };
 
-export function toCardItem(source: CardSource): IDataObject {
+export function toCardItem(source: CardInput): IDataObject {
 	const item: IDataObject = {};
 	for (const [key, read] of Object.entries(CARD_FIELDS))
 		item[key] = read(source) as IDataObject[string];

@@ -1,0 +1,62 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+import {
+	AUTHENTICATION_PROPERTY,
+	OKTA_CREDENTIALS,
+} from '../OktaMfaPreregistration/authentication';
+import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
+import { RETENTION_DAYS, pollMfaPreregistrations } from './pollLog';
+
+export class OktaMfaPreregistrationPollTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Okta MFA Preregistration Polling Trigger',
+		name: 'oktaMfaPreregistrationPollTrigger',
+		icon: { light: 'file:okta.svg', dark: 'file:okta.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: 'MFA Preregistration Initiated, from the System Log',
+		description: `Checks Okta's System Log every minute for YubiKey preregistrations (event ${MFA_PREREGISTRATION_EVENT}); no public URL needed`,
+		defaults: { name: 'Okta MFA Preregistration Polling Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: OKTA_CREDENTIALS,
+		properties: [
+			AUTHENTICATION_PROPERTY,
+			{
+				displayName:
+					"Reads Okta's System Log on the schedule below, so n8n needs no public URL. The credential needs read access to the System Log: an API token of a super, org, read-only or report admin, or a service app granted okta.logs.read (add it to the credential's Scopes) with such an admin role.",
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Catch Up (Days)',
+						name: 'catchUpDays',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: RETENTION_DAYS },
+						default: RETENTION_DAYS,
+						description: `At the first poll after the first publish, also emit the events of this many days before (Okta keeps ${RETENTION_DAYS}). Without it, only events published after the workflow was published are emitted. Later polls always continue where the previous one stopped.`,
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await pollMfaPreregistrations.call(this);
+	}
+}

@@ -1,0 +1,175 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+
+import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
+import { toCardItem } from '../OktaMfaPreregistration/cardFields';
+import { SeenEvents } from '../OktaMfaPreregistration/seenEvents';
+import { OKTA_TIMEOUT_MS } from '../okta/http';
+import { firstLogCursor, latestLogEvent, readLog } from '../okta/systemLog';
+import type { LogCursor } from '../okta/systemLog';
+import type { LogEvent } from '../okta/payloads';
+
+/**
+ * Where the trigger stands, in the node's static data. n8n (2.41) persists it in two ways:
+ * - default mode: saved when a poll emits (before the execution runs) and after every activation
+ *   (publish and each n8n start); a poll that emits nothing keeps its changes in memory only. So
+ *   after a restart the trigger resumes from the last emit or activation: it reads some pages
+ *   again, and `seen` (saved with the cursor at every emit) drops what was already emitted.
+ * - durable mode (publication service with durable cursors): staged per poll and committed with
+ *   the execution it starts, or alone when it emits nothing; a poll that throws commits nothing.
+ */
+export interface PollState extends IDataObject {
+	/** Okta's last rel="next" link (path + query), or the first polling query. */
+	cursor?: LogCursor;
+	/** When the cursor last read successfully (ms since epoch): a position older than Okta's retention is dropped. */
+	readAt?: number;
+	/** The uuids emitted most recently, oldest first: Okta may return a lagged event again. */
+	seen?: string[];
+	/** Polls in a row that Okta's rate limit stopped before any page. */
+	rateLimitedPolls?: number;
+}
+
+export interface PollLimits {
+	/** Events per page (Okta allows 1000). */
+	pageSize: number;
+	/** Pages per poll; the rest is read by the next poll. */
+	maxPages: number;
+}
+
+/** Up to 5 × 1000 events per poll (1 request per minute when idle): a small share of Okta's per-org log bucket. */
+export const POLL_LIMITS: PollLimits = { pageSize: 1000, maxPages: 5 };
+/** Okta keeps 90 days of System Log. */
+export const RETENTION_DAYS = 90;
+const DAY_MS = 86_400_000;
+/** Re-returned events come back within minutes; 1,000 uuids (~40 kB of static data) cover far more. */
+export const SEEN_CAPACITY = 1_000;
+/** One rate-limited minute is normal (SIEMs share the bucket); this many polls in a row is reported. */
+export const RATE_LIMITED_POLLS_BEFORE_ERROR = 5;
+
+/** The Catch Up option (days before the first poll), clamped to what Okta keeps; 0 without it. */
+function catchUpDays(context: IPollFunctions): number {
+	const options = context.getNodeParameter('options', {}) as IDataObject;
+	const days = Number(options.catchUpDays ?? 0);
+	return Number.isFinite(days) ? Math.min(Math.max(days, 0), RETENTION_DAYS) : 0;
+}
+
+/**
+ * Where this poll starts: the stored cursor; on the first poll after the first publish, the events
+ * from now on (or from the Catch Up days before); a position older than Okta's retention restarts
+ * at the oldest event Okta still has (everything emitted before it has left the log too).
+ */
+export function startCursor(
+	state: PollState,
+	catchUp: number,
+	now: number,
+	pageSize: number,
+): LogCursor {
+	const stale = state.readAt !== undefined && now - state.readAt > RETENTION_DAYS * DAY_MS;
+	if (typeof state.cursor === 'string' && !stale) return state.cursor;
+	const days = stale ? RETENTION_DAYS : catchUp;
+	return firstLogCursor(MFA_PREREGISTRATION_EVENT, new Date(now - days * DAY_MS), pageSize);
+}
+
+/** Pages that fit in the poll's time budget (each may take Okta's 30 s, one is kept for a token request). */
+export function pagesWithinBudget(budgetMs: number | undefined, maxPages: number): number {
+	if (budgetMs === undefined || !Number.isFinite(budgetMs)) return maxPages;
+	return Math.min(Math.max(Math.floor(budgetMs / OKTA_TIMEOUT_MS) - 1, 1), maxPages);
+}
+
+const publishedAt = (event: LogEvent) => {
+	const time = Date.parse(String(event.published));
+	return Number.isNaN(time) ? Number.POSITIVE_INFINITY : time;
+};
+
+/**
+ * The events of the type not emitted before, oldest `published` first (Okta returns them by
+ * persistence time); each uuid is recorded in `seen`. An event without a uuid cannot be recognised
+ * again: it is emitted rather than lost.
+ */
+export function newEvents(events: LogEvent[], seen: SeenEvents): LogEvent[] {
+	const fresh: LogEvent[] = [];
+	for (const event of events) {
+		if (event === null || typeof event !== 'object') continue;
+		if (event.eventType !== MFA_PREREGISTRATION_EVENT) continue;
+		const uuid = typeof event.uuid === 'string' ? event.uuid : undefined;
+		if (uuid !== undefined) {
+			if (seen.has(uuid)) continue;
+			seen.add(uuid);
+		}
+		fresh.push(event);
+	}
+	// Array.prototype.sort is stable: events with the same (or no) time keep Okta's order.
+	return fresh.sort((a, b) => publishedAt(a) - publishedAt(b));
+}
+
+function rateLimitError(context: IPollFunctions, polls: number): NodeApiError {
+	return new NodeApiError(
+		context.getNode(),
+		{ httpCode: '429' },
+		{
+			message: `Okta's rate limit for the System Log stopped the last ${polls} polls before they read anything`,
+			description:
+				"No event is lost: the trigger continues from where it stopped as soon as Okta allows. Every integration that reads the System Log (a SIEM, for example) shares your org's per-minute limit for /api/v1/logs: check Okta's rate-limit dashboard (Reports > Rate Limits), poll less often here, or lower the other readers' rate.",
+			httpCode: '429',
+		},
+	);
+}
+
+/** Fetch Test Event: the latest real event of the type in Okta's 90 days, emitted or not. */
+async function latestSample(this: IPollFunctions): Promise<INodeExecutionData[][]> {
+	const event = await latestLogEvent.call(this, MFA_PREREGISTRATION_EVENT, RETENTION_DAYS);
+	if (event === undefined) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Okta's System Log has no "MFA Preregistration Initiated" event (${MFA_PREREGISTRATION_EVENT}) in the last ${RETENTION_DAYS} days`,
+			{
+				description:
+					"Make one: in Okta, start a YubiKey preregistration for a test user (YubiKey preregistration with Yubico's YubiEnterprise Delivery must be set up in your org; Identity Engine only), wait a minute for it to reach the System Log, then fetch again. The event hook Preview in Okta's Admin Console does not write to the System Log, so it cannot make one for this node.",
+			},
+		);
+	}
+	return [[{ json: toCardItem({ event }) }]];
+}
+
+/**
+ * One poll: at most `limits.maxPages` pages (fewer when n8n's time budget is short) from the stored
+ * cursor, one item per new event, oldest first. A 429 stops the read and keeps the cursor without
+ * an error (the next poll catches up) until it has stopped several polls in a row. Any other
+ * failure keeps the cursor: an error when nothing new was read, else the new events are emitted
+ * and the next poll continues after them.
+ */
+export async function pollMfaPreregistrations(
+	this: IPollFunctions,
+	limits: PollLimits = POLL_LIMITS,
+): Promise<INodeExecutionData[][] | null> {
+	if (this.getMode() === 'manual') return await latestSample.call(this);
+
+	const state = this.getWorkflowStaticData('node') as PollState;
+	const now = Date.now();
+	const cursor = startCursor(state, catchUpDays(this), now, limits.pageSize);
+	// Older n8n versions have no budget.
+	const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : undefined;
+	const read = await readLog.call(this, cursor, {
+		maxPages: pagesWithinBudget(budget, limits.maxPages),
+		onRateLimit: 'stop',
+	});
+
+	const seen = SeenEvents.fromList(state.seen, SEEN_CAPACITY);
+	const fresh = newEvents(read.events, seen);
+	const stoppedBeforeAnyPage = read.stoppedBy === 'rateLimit' && read.events.length === 0;
+	state.cursor = read.cursor;
+	if (!stoppedBeforeAnyPage) state.readAt = now;
+	if (fresh.length > 0) state.seen = seen.toJSON();
+	state.rateLimitedPolls = stoppedBeforeAnyPage ? (state.rateLimitedPolls ?? 0) + 1 : 0;
+	if (fresh.length === 0) {
+		if (state.rateLimitedPolls >= RATE_LIMITED_POLLS_BEFORE_ERROR)
+			throw rateLimitError(this, state.rateLimitedPolls);
+		if (read.stoppedBy === 'error' && read.error) throw read.error;
+		return null;
+	}
+	if (read.stoppedBy === 'error')
+		this.logger.warn(
+			`Okta MFA preregistration poll: a later System Log page failed (${read.error?.message}); the next poll continues after the ${fresh.length} new event(s) emitted now`,
+		);
+	return [fresh.map((event) => ({ json: toCardItem({ event }) }))];
+}
