@@ -48,23 +48,25 @@ export class OktaEventHookOAuth2Api implements ICredentialType {
 			typeOptions: { password: true, rows: 5 },
 			required: true,
 			default: '',
-			placeholder: '-----BEGIN PRIVATE KEY-----',
+			placeholder: '-----BEGIN PRIVATE KEY----- … or {"kty": "RSA", …}',
 			description:
-				"The app's private key in PEM (RSA or EC). Its public key must be registered under the app's Client Credentials > Public Keys.",
+				"The app's private key, RSA or EC: the whole PEM (BEGIN/END lines included) or the private JWK in JSON, as Okta shows it when it generates the key. Its public key must be registered under the app's Client Credentials > Public Keys.",
 		},
 		{
 			displayName: 'Key ID',
 			name: 'keyId',
 			type: 'string',
 			default: '',
-			description: "The KID of the app's public key in Okta. Needed when the app has several keys.",
+			description:
+				"The KID of the app's public key in Okta. Needed when the app has several keys; when empty, a pasted JWK's own kid is used.",
 		},
 		{
 			displayName: 'Scopes',
 			name: 'scopes',
 			type: 'string',
 			default: DEFAULT_SCOPES,
-			description: 'Space-separated; both must be granted to the app under Okta API Scopes',
+			description:
+				'Space-separated; each must be granted to the app under Okta API Scopes. okta.eventHooks.* manage the hook, okta.logs.read reads the System Log.',
 		},
 		{
 			displayName:

@@ -3,10 +3,21 @@
  * (client credentials with a private_key_jwt client assertion, DPoP with Okta's nonce round trip)
  * and the checks on `Authorization: DPoP|Bearer <token>` API calls (DPoP proof, scopes, admin role).
  * Rules from RFC 7523, RFC 9449 and Okta's service-app and DPoP guides; the wording of Okta's
- * `error_description`s is the sandbox's (only `error` is a contract).
+ * `error_description`s is the sandbox's where Okta publishes none (only `error` is a contract).
+ * Signatures, JWK headers and thumbprints are checked with `jose`, an implementation independent of
+ * the node's node:crypto signing, so the node's JWTs are judged by someone else's reading of them.
  */
-import { createHash, createPublicKey, randomBytes, verify } from 'crypto';
+import { createHash, createPublicKey, randomBytes } from 'crypto';
 import type { JsonWebKey, KeyObject } from 'crypto';
+import {
+	EmbeddedJWK,
+	calculateJwkThumbprint,
+	decodeJwt,
+	decodeProtectedHeader,
+	errors,
+	jwtVerify,
+} from 'jose';
+import type { JWK, JWTPayload, ProtectedHeaderParameters } from 'jose';
 import * as E from './errors';
 import type { Op } from './types';
 
@@ -16,13 +27,20 @@ const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const MAX_ASSERTION_LIFETIME_S = 3600;
 /** How far a DPoP proof's iat may be from the sandbox's clock. */
 const PROOF_IAT_SKEW_S = 60;
+/** What Okta's org authorization server lists for private_key_jwt and DPoP proofs. */
+const SIGNING_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
+
+/** The event hook scopes: what a credential made before the System Log features asked for. */
+export const EVENT_HOOK_SCOPES = ['okta.eventHooks.manage', 'okta.eventHooks.read'];
+/** What addApp grants unless told otherwise: the event hook scopes and okta.logs.read. */
+export const DEFAULT_APP_SCOPES = [...EVENT_HOOK_SCOPES, 'okta.logs.read'];
 
 export interface ServiceAppInput {
 	/** The app's public key: PEM, JWK or KeyObject. */
 	publicKey: string | JsonWebKey | KeyObject;
 	/** The key's `kid` as Okta shows it; default random. */
 	keyId?: string;
-	/** Granted Okta API scopes; default okta.eventHooks.manage and okta.eventHooks.read. */
+	/** Granted Okta API scopes; default DEFAULT_APP_SCOPES (event hooks and okta.logs.read). */
 	scopes?: string[];
 	/** "Require DPoP header in token requests"; default true (Okta's default for new apps). */
 	dpop?: boolean;
@@ -64,69 +82,15 @@ export interface Answer {
 	headers?: Record<string, string>;
 }
 
-interface Jws {
-	header: Record<string, unknown>;
-	payload: Record<string, unknown>;
-	input: string;
-	signature: Buffer;
-}
-
-function decodeJws(token: string): Jws | undefined {
-	const parts = token.split('.');
-	if (parts.length !== 3) return undefined;
+/** The unverified header and claims of a compact JWT (to find the app and key), or undefined. */
+function peek(
+	token: string,
+): { header: ProtectedHeaderParameters; payload: JWTPayload } | undefined {
 	try {
-		return {
-			header: JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as Record<
-				string,
-				unknown
-			>,
-			payload: JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<
-				string,
-				unknown
-			>,
-			input: `${parts[0]}.${parts[1]}`,
-			signature: Buffer.from(parts[2], 'base64url'),
-		};
+		return { header: decodeProtectedHeader(token), payload: decodeJwt(token) };
 	} catch {
 		return undefined;
 	}
-}
-
-const HASH_FOR: Record<string, string> = {
-	RS256: 'sha256',
-	ES256: 'sha256',
-	ES384: 'sha384',
-	ES512: 'sha512',
-};
-const CURVE_FOR: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
-
-/** The signature checks out with this key, and `alg` fits the key (no 'none', no HMAC). */
-function signatureValid(jws: Jws, key: KeyObject): boolean {
-	const alg = String(jws.header.alg ?? '');
-	const hash = HASH_FOR[alg];
-	if (!hash) return false;
-	if (alg === 'RS256' && key.asymmetricKeyType !== 'rsa') return false;
-	if (alg.startsWith('ES')) {
-		if (
-			key.asymmetricKeyType !== 'ec' ||
-			(key.export({ format: 'jwk' }) as JsonWebKey).crv !== CURVE_FOR[alg]
-		)
-			return false;
-	}
-	try {
-		return verify(hash, Buffer.from(jws.input), { key, dsaEncoding: 'ieee-p1363' }, jws.signature);
-	} catch {
-		return false;
-	}
-}
-
-/** RFC 7638 thumbprint. */
-export function jwkThumbprint(jwk: JsonWebKey): string {
-	const members =
-		jwk.kty === 'RSA'
-			? { e: jwk.e, kty: jwk.kty, n: jwk.n }
-			: { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
-	return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }
 
 const oauthError = (
@@ -141,6 +105,30 @@ const oauthError = (
 });
 const invalidClient = (description: string) => oauthError(401, 'invalid_client', description);
 const invalidProof = (description: string) => oauthError(400, 'invalid_dpop_proof', description);
+
+/** jose's reason for refusing a client assertion, as the description Okta's endpoint gives. */
+function assertionRefusal(error: unknown, tokenUrl: string): string {
+	if (error instanceof errors.JWTExpired) return 'The client_assertion token is expired.';
+	if (error instanceof errors.JWTClaimValidationFailed) {
+		if (error.claim === 'aud')
+			return `The audience claim for client_assertion must be the endpoint invoked for the request: ${tokenUrl}.`;
+		if (error.claim === 'jti') return "The client_assertion token must contain a 'jti' claim.";
+		if (error.claim === 'exp') return "The client_assertion token must contain an 'exp' claim.";
+		return 'Client authentication failed. Either the client or the client credentials are invalid.';
+	}
+	if (error instanceof errors.JWTInvalid) return 'The client_assertion token is malformed.';
+	// A bad signature, an alg that is not the key's (or 'none', or HMAC), a key of the wrong curve.
+	return 'The client_assertion signature is invalid.';
+}
+
+/** jose's reason for refusing a DPoP proof. */
+function proofRefusal(error: unknown): string {
+	if (error instanceof errors.JWTClaimValidationFailed)
+		return `The DPoP proof '${error.claim}' claim is missing or invalid.`;
+	if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
+		return 'The DPoP proof JWT is malformed.';
+	return 'The DPoP proof signature is invalid.';
+}
 
 /** Which scope an API call needs; `manage` implies `read`. */
 function scopesFor(op: Op): string[] {
@@ -176,7 +164,7 @@ export class OAuthServer {
 			clientId: input.clientId ?? E.oktaId('0oa'),
 			keyId: input.keyId ?? E.randomAlnum(43),
 			key,
-			scopes: input.scopes ?? ['okta.eventHooks.manage', 'okta.eventHooks.read'],
+			scopes: input.scopes ?? [...DEFAULT_APP_SCOPES],
 			dpop: input.dpop ?? true,
 			adminRole: input.adminRole ?? true,
 		};
@@ -204,7 +192,10 @@ export class OAuthServer {
 	}
 
 	/** POST /oauth2/v1/token */
-	token(headers: Record<string, string | string[] | undefined>, text: string): Answer {
+	async token(
+		headers: Record<string, string | string[] | undefined>,
+		text: string,
+	): Promise<Answer> {
 		const contentType = String(headers['content-type'] ?? '');
 		if (!contentType.startsWith('application/x-www-form-urlencoded')) {
 			return oauthError(
@@ -224,7 +215,8 @@ export class OAuthServer {
 
 		// DPoP first: the nonce round trip happens before the client is authenticated.
 		const proofHeader = headers['dpop'];
-		const assertion = decodeJws(form.get('client_assertion') ?? '');
+		const assertionText = form.get('client_assertion') ?? '';
+		const assertion = peek(assertionText);
 		const app = assertion ? this.apps.get(String(assertion.payload.sub ?? '')) : undefined;
 		let jkt: string | undefined;
 		if (typeof proofHeader === 'string' && proofHeader !== '' && app && !app.dpop) {
@@ -235,7 +227,7 @@ export class OAuthServer {
 			}
 			// 'ignore': the proof plays no part, the token is a Bearer token.
 		} else if (typeof proofHeader === 'string' && proofHeader !== '') {
-			const proof = this.checkProof(proofHeader, 'POST', this.tokenUrl);
+			const proof = await this.checkProof(proofHeader, 'POST', this.tokenUrl);
 			if ('status' in proof) return proof;
 			if (proof.payload.nonce !== this.nonce) {
 				return oauthError(
@@ -251,43 +243,22 @@ export class OAuthServer {
 		}
 
 		// Client authentication: private_key_jwt.
-		if (form.get('client_assertion_type') !== ASSERTION_TYPE || !form.get('client_assertion')) {
+		if (form.get('client_assertion_type') !== ASSERTION_TYPE || !assertionText) {
 			return invalidClient(
 				'Client authentication failed. Either the client or the client credentials are invalid.',
 			);
 		}
 		if (!assertion) return invalidClient('The client_assertion token is malformed.');
-		const { header, payload } = assertion;
-		if (!app || payload.iss !== payload.sub) {
+		if (!app) {
 			return invalidClient(
 				'Client authentication failed. Either the client or the client credentials are invalid.',
 			);
 		}
-		if (header.kid !== undefined && header.kid !== app.keyId) {
-			return invalidClient(
-				`The client_assertion token has a kid header '${String(header.kid)}' that does not match a public key of the client.`,
-			);
-		}
-		if (!signatureValid(assertion, app.key))
-			return invalidClient('The client_assertion signature is invalid.');
-		if (payload.aud !== this.tokenUrl)
-			return invalidClient(
-				`The audience claim for client_assertion must be the endpoint invoked for the request: ${this.tokenUrl}.`,
-			);
-		const now = Math.floor(Date.now() / 1000);
-		if (typeof payload.exp !== 'number' || payload.exp <= now)
-			return invalidClient('The client_assertion token is expired.');
-		if (
-			payload.exp - (typeof payload.iat === 'number' ? payload.iat : now) >
-			MAX_ASSERTION_LIFETIME_S
-		) {
-			return invalidClient('The client_assertion token has an expiration too far into the future.');
-		}
-		if (typeof payload.jti !== 'string' || payload.jti === '')
-			return invalidClient("The client_assertion token must contain a 'jti' claim.");
-		if (this.assertionJtis.has(payload.jti))
-			return invalidClient("The 'jti' claim in the client_assertion token has already been used.");
-		this.assertionJtis.add(payload.jti);
+		// Okta's wording (support article "Okta Client Assertion Error: Invalid Key ID").
+		if (assertion.header.kid !== undefined && assertion.header.kid !== app.keyId)
+			return invalidClient('The client_assertion JWT kid is invalid.');
+		const refusal = await this.verifyAssertion(assertionText, app);
+		if (refusal) return refusal;
 
 		const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
 		if (requested.length === 0)
@@ -324,60 +295,88 @@ export class OAuthServer {
 		};
 	}
 
-	/** A valid DPoP proof for this method and URL, or the error answer. */
-	private checkProof(
+	/** RFC 7523 §3 with Okta's limits, verified by jose: undefined when valid, else the refusal. */
+	private async verifyAssertion(assertion: string, app: ServiceApp): Promise<Answer | undefined> {
+		let payload: JWTPayload;
+		try {
+			({ payload } = await jwtVerify(assertion, app.key, {
+				algorithms: SIGNING_ALGORITHMS,
+				issuer: app.clientId,
+				subject: app.clientId,
+				audience: this.tokenUrl,
+				requiredClaims: ['exp', 'jti'],
+			}));
+		} catch (error) {
+			return invalidClient(assertionRefusal(error, this.tokenUrl));
+		}
+		const exp = payload.exp as number;
+		if (exp - (payload.iat ?? Math.floor(Date.now() / 1000)) > MAX_ASSERTION_LIFETIME_S)
+			return invalidClient('The client_assertion token has an expiration too far into the future.');
+		const jti = String(payload.jti);
+		if (jti === '') return invalidClient("The client_assertion token must contain a 'jti' claim.");
+		if (this.assertionJtis.has(jti))
+			return invalidClient("The 'jti' claim in the client_assertion token has already been used.");
+		this.assertionJtis.add(jti);
+		return undefined;
+	}
+
+	/** A valid DPoP proof (RFC 9449 §4.3) for this method and URL, or the error answer. */
+	private async checkProof(
 		text: string,
 		method: string,
 		url: string,
 		accessToken?: string,
-	): { payload: Record<string, unknown>; jkt: string } | Answer {
-		const proof = decodeJws(text);
+	): Promise<{ payload: JWTPayload; jkt: string } | Answer> {
+		const proof = peek(text);
 		if (!proof) return invalidProof('The DPoP proof JWT is malformed.');
-		const { header, payload } = proof;
+		const { header } = proof;
 		if (header.typ !== 'dpop+jwt')
 			return invalidProof("The DPoP proof JWT 'typ' header must be 'dpop+jwt'.");
-		const jwk = header.jwk as JsonWebKey | undefined;
+		const jwk = header.jwk as JWK | undefined;
 		if (!jwk || typeof jwk !== 'object')
 			return invalidProof("The DPoP proof JWT must contain a 'jwk' header.");
 		if ('d' in jwk || 'p' in jwk)
 			return invalidProof("The DPoP proof 'jwk' header must not contain a private key.");
-		let key: KeyObject;
+		let payload: JWTPayload;
 		try {
-			key = createPublicKey({ key: jwk, format: 'jwk' });
-		} catch {
-			return invalidProof("The DPoP proof 'jwk' header is not a valid public key.");
+			({ payload } = await jwtVerify(text, EmbeddedJWK, {
+				typ: 'dpop+jwt',
+				algorithms: SIGNING_ALGORITHMS,
+				requiredClaims: ['htm', 'htu', 'iat', 'jti'],
+			}));
+		} catch (error) {
+			return invalidProof(proofRefusal(error));
 		}
-		if (!signatureValid(proof, key)) return invalidProof('The DPoP proof signature is invalid.');
 		if (payload.htm !== method)
 			return invalidProof(`The DPoP proof 'htm' claim must be '${method}'.`);
 		if (payload.htu !== url) return invalidProof(`The DPoP proof 'htu' claim must be '${url}'.`);
 		const now = Math.floor(Date.now() / 1000);
-		if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > PROOF_IAT_SKEW_S) {
+		if (Math.abs(now - (payload.iat as number)) > PROOF_IAT_SKEW_S) {
 			return invalidProof("The DPoP proof 'iat' claim is too old or in the future.");
 		}
-		if (typeof payload.jti !== 'string' || payload.jti === '')
-			return invalidProof("The DPoP proof must contain a 'jti' claim.");
-		if (this.proofJtis.has(payload.jti))
+		const jti = String(payload.jti);
+		if (jti === '') return invalidProof("The DPoP proof must contain a 'jti' claim.");
+		if (this.proofJtis.has(jti))
 			return invalidProof("The DPoP proof 'jti' claim has already been used.");
 		if (accessToken !== undefined) {
 			const ath = createHash('sha256').update(accessToken).digest('base64url');
 			if (payload.ath !== ath)
 				return invalidProof("The DPoP proof 'ath' claim does not match the access token.");
 		}
-		this.proofJtis.add(payload.jti);
-		return { payload, jkt: jwkThumbprint(jwk) };
+		this.proofJtis.add(jti);
+		return { payload, jkt: await calculateJwkThumbprint(jwk, 'sha256') };
 	}
 
 	/**
 	 * An API call with `Authorization: DPoP|Bearer <token>`: undefined when allowed, else Okta's
 	 * 401 (E0000011) or 403 (E0000006) with the WWW-Authenticate challenge saying why.
 	 */
-	authorize(
+	async authorize(
 		op: Op,
 		method: string,
 		url: URL,
 		headers: Record<string, string | string[] | undefined>,
-	): Answer | undefined {
+	): Promise<Answer | undefined> {
 		const authorization = String(headers.authorization ?? '');
 		const match = /^(DPoP|Bearer) (.+)$/i.exec(authorization);
 		const scheme = match && match[1].toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
@@ -404,7 +403,7 @@ export class OAuthServer {
 			const htu = `${this.orgUrl()}${url.pathname}`;
 			const proof =
 				typeof proofHeader === 'string'
-					? this.checkProof(proofHeader, method, htu, match[2])
+					? await this.checkProof(proofHeader, method, htu, match[2])
 					: invalidProof('The DPoP proof JWT header is missing.');
 			const failure =
 				'status' in proof

@@ -487,7 +487,7 @@ class Sandbox implements OktaSandbox {
 		if (route.op === 'token') {
 			if (route.badMethod)
 				return this.send(res, 405, E.methodNotAllowed(), { Allow: 'POST' }, record);
-			const r = this.oauth.token(req.headers, raw.text);
+			const r = await this.oauth.token(req.headers, raw.text);
 			return this.send(res, r.status, r.body, r.headers ?? {}, record);
 		}
 		if (!path.startsWith('/api/v1/')) {
@@ -498,7 +498,7 @@ class Sandbox implements OktaSandbox {
 				return this.send(res, 401, E.invalidToken(), {}, record);
 		} else {
 			// A service app's access token: DPoP proof, expiry, scopes, admin role.
-			const refused = this.oauth.authorize(route.op, method, url, req.headers);
+			const refused = await this.oauth.authorize(route.op, method, url, req.headers);
 			if (refused)
 				return this.send(res, refused.status, refused.body, refused.headers ?? {}, record);
 		}

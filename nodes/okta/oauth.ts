@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { networkErrorCode } from './causeChain';
 import { dpopProof, generateDpopKey } from './dpop';
-import { parsePrivateKey, signJwt } from './jwt';
+import { PrivateKeyError, readPrivateKey, signJwt } from './jwt';
+import type { SigningKey } from './jwt';
 import { OKTA_TIMEOUT_MS, headerValue, normaliseOrgUrl } from './http';
 
 /**
@@ -13,7 +13,8 @@ import { OKTA_TIMEOUT_MS, headerValue, normaliseOrgUrl } from './http';
  * preAuthentication, which n8n calls for a token when it has none or after a 401.
  */
 
-export const DEFAULT_SCOPES = 'okta.eventHooks.manage okta.eventHooks.read';
+/** Managing event hooks, and reading the System Log (the polling trigger, missed-event recovery). */
+export const DEFAULT_SCOPES = 'okta.eventHooks.manage okta.eventHooks.read okta.logs.read';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Okta accepts assertions valid for at most an hour; five minutes is plenty for one request. */
 const ASSERTION_LIFETIME_S = 300;
@@ -88,30 +89,22 @@ export function readOAuthCredential(data: ICredentialDataDecryptedObject): OAuth
 	};
 }
 
-/** The key, or undefined when the text is no PEM private key (the parser's error would quote the key). */
-function tryParsePrivateKey(pem: string): KeyObject | undefined {
+/** The signing key, or what the field holds instead and what to paste (never quoting the key). */
+function signingKey(text: string): SigningKey {
+	let read: SigningKey | Error;
 	try {
-		return parsePrivateKey(pem);
-	} catch {
-		return undefined;
+		read = readPrivateKey(text);
+	} catch (error) {
+		read = error instanceof Error ? error : new Error(String(error));
 	}
-}
-
-function signingKey(pem: string): KeyObject {
-	const key = tryParsePrivateKey(pem);
-	if (!key) {
+	if (read instanceof PrivateKeyError) {
 		throw new OktaTokenError(
-			'The private key in the Okta Event Hook OAuth2 API credential could not be read',
-			'Paste the whole PEM private key of the service app, RSA or EC, including the "-----BEGIN … PRIVATE KEY-----" and "-----END … PRIVATE KEY-----" lines (not the public key, not a JWK).',
+			`The private key in the Okta Event Hook OAuth2 API credential could not be read: the field holds ${read.found}`,
+			read.advice,
 		);
 	}
-	if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec') {
-		throw new OktaTokenError(
-			`The private key is a ${key.asymmetricKeyType ?? 'unknown'} key; Okta takes RSA or EC keys`,
-			'Generate an RSA (2048 bits or more) or EC (P-256) key pair for the service app and paste its private key.',
-		);
-	}
-	return key;
+	if (read instanceof Error) throw read;
+	return read;
 }
 
 /**
@@ -133,10 +126,15 @@ async function postToken(
 	}
 }
 
-export function clientAssertion(credential: OAuthCredential, key: KeyObject): string {
+/**
+ * The private_key_jwt client assertion. Its `kid` is the credential's Key ID, else the JWK's own
+ * `kid` (the KID Okta shows for a key it generated): Okta needs it when the app has several keys.
+ */
+export function clientAssertion(credential: OAuthCredential, signing: SigningKey): string {
 	const iat = Math.floor(Date.now() / 1000);
 	const header: Record<string, unknown> = { typ: 'JWT' };
-	if (credential.keyId) header.kid = credential.keyId;
+	const kid = credential.keyId || signing.kid;
+	if (kid) header.kid = kid;
 	return signJwt(
 		header,
 		{
@@ -147,7 +145,8 @@ export function clientAssertion(credential: OAuthCredential, key: KeyObject): st
 			exp: iat + ASSERTION_LIFETIME_S,
 			jti: randomUUID(),
 		},
-		key,
+		signing.key,
+		signing.alg,
 	);
 }
 
@@ -240,6 +239,10 @@ export async function requestToken(
 	);
 }
 
+/** "a", "a and b", "a, b and c". */
+const listed = (items: string[]) =>
+	items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+
 /** Okta's OAuth error as a message (Okta's words) and what to do. */
 export function tokenEndpointError(
 	status: number,
@@ -253,7 +256,9 @@ export function tokenEndpointError(
 	switch (error) {
 		case 'invalid_client':
 			if (/kid|key id/.test(text)) {
-				advice = `The key ID "${credential.keyId}" does not match a public key of the service app: copy the KID shown under the app's Public Keys in Okta, or leave it empty if the app has one key.`;
+				advice = credential.keyId
+					? `The key ID "${credential.keyId}" does not match a public key of the service app: copy the KID shown under the app's Public Keys in Okta, or leave it empty if the app has one key.`
+					: "Okta could not tell which of the app's keys signed: fill in Key ID with the KID shown under the app's Public Keys in Okta (when Key ID is empty, a pasted JWK's own kid is sent).";
 			} else if (/signature/.test(text)) {
 				advice =
 					"The private key does not match the public key registered for the service app (or the key ID names another key): paste the private key whose public key is registered under the app's Client Credentials > Public Keys.";
@@ -266,7 +271,7 @@ export function tokenEndpointError(
 			}
 			break;
 		case 'invalid_scope':
-			advice = `Grant the scopes to the app: in Okta, open the service app, Okta API Scopes, and grant ${credential.scopes.split(' ').join(' and ')}.`;
+			advice = `Grant the scopes to the app: in Okta, open the service app, Okta API Scopes, and grant ${listed(credential.scopes.split(' '))}.`;
 			break;
 		case 'unauthorized_client':
 			advice =

@@ -1,14 +1,22 @@
 /**
  * The sandbox's token endpoint and OAuth-protected API, driven by hand-made JWTs: each refusal
  * Okta documents happens, with Okta's OAuth error codes; a correct client gets a DPoP-bound token.
+ * The sandbox verifies with jose; JWTs here are signed by the node's signer (itself checked
+ * against jose in test/nodes/okta/jwt.test.ts) and, for the attacks, by jose.
  */
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, createSecretKey, randomUUID } from 'node:crypto';
 import * as https from 'node:https';
 import type { KeyObject } from 'node:crypto';
+import { SignJWT, UnsecuredJWT } from 'jose';
 
 import { dpopProof, generateDpopKey } from '../../../nodes/okta/dpop';
-import { parsePrivateKey, signJwt } from '../../../nodes/okta/jwt';
-import { makeKeyPair, serviceApp } from '../../../devkit/okta-sandbox/serviceApp';
+import { signJwt } from '../../../nodes/okta/jwt';
+import {
+	EVENT_HOOK_SCOPES,
+	eventHookOnlyServiceApp,
+	makeKeyPair,
+	serviceApp,
+} from '../../../devkit/okta-sandbox/serviceApp';
 import { startOktaSandbox } from '../../../devkit/okta-sandbox';
 import type { OktaSandbox } from '../../../devkit/okta-sandbox';
 import { request } from '../../../devkit/okta-sandbox/apiClient';
@@ -25,6 +33,7 @@ afterAll(async () => sandbox?.close());
 beforeEach(() => sandbox.reset());
 
 const now = () => Math.floor(Date.now() / 1000);
+const parsePrivateKey = (pem: string) => createPrivateKey(pem);
 
 function assertion(
 	clientId: string,
@@ -56,6 +65,8 @@ interface TokenCall {
 	dpopKey?: string | null;
 	nonce?: string;
 	proof?: string;
+	/** A whole client assertion made elsewhere (instead of key, kid and claims). */
+	assertion?: string;
 }
 
 async function token(call: TokenCall) {
@@ -63,12 +74,14 @@ async function token(call: TokenCall) {
 		grant_type: 'client_credentials',
 		scope: call.scope ?? 'okta.eventHooks.manage okta.eventHooks.read',
 		client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-		client_assertion: assertion(
-			call.clientId,
-			call.key ?? parsePrivateKey(rsa.privateKeyPem),
-			call.claims,
-			call.kid,
-		),
+		client_assertion:
+			call.assertion ??
+			assertion(
+				call.clientId,
+				call.key ?? parsePrivateKey(rsa.privateKeyPem),
+				call.claims,
+				call.kid,
+			),
 	}).toString();
 	const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
 	if (call.proof) headers.DPoP = call.proof;
@@ -318,9 +331,9 @@ describe('the token endpoint', () => {
 		it('refuses a kid that names no key of the app', async () => {
 			const { app } = serviceApp(sandbox, rsa);
 			const answer = await refusal({ clientId: app.clientId, kid: 'another-kid' });
-			expect(answer.json).toMatchObject({
+			expect(answer.json).toEqual({
 				error: 'invalid_client',
-				error_description: expect.stringMatching(/kid/),
+				error_description: 'The client_assertion JWT kid is invalid.',
 			});
 		});
 
@@ -351,6 +364,72 @@ describe('the token endpoint', () => {
 			});
 		});
 
+		it.each([
+			[
+				"alg 'none'",
+				(clientId: string) =>
+					new UnsecuredJWT({ jti: randomUUID() })
+						.setIssuer(clientId)
+						.setSubject(clientId)
+						.setAudience(sandbox.tokenUrl)
+						.setIssuedAt()
+						.setExpirationTime('5m')
+						.encode(),
+			],
+			[
+				'HS256 keyed with the public key (algorithm confusion)',
+				(clientId: string) =>
+					new SignJWT({ jti: randomUUID() })
+						.setProtectedHeader({ alg: 'HS256' })
+						.setIssuer(clientId)
+						.setSubject(clientId)
+						.setAudience(sandbox.tokenUrl)
+						.setIssuedAt()
+						.setExpirationTime('5m')
+						.sign(createSecretKey(Buffer.from(rsa.publicKeyPem))),
+			],
+			[
+				'PS256, which Okta does not list for private_key_jwt',
+				(clientId: string) =>
+					new SignJWT({ jti: randomUUID() })
+						.setProtectedHeader({ alg: 'PS256' })
+						.setIssuer(clientId)
+						.setSubject(clientId)
+						.setAudience(sandbox.tokenUrl)
+						.setIssuedAt()
+						.setExpirationTime('5m')
+						.sign(parsePrivateKey(rsa.privateKeyPem)),
+			],
+		])('refuses an assertion with %s', async (_, make) => {
+			const { app } = serviceApp(sandbox, rsa, { dpop: false });
+			const answer = await token({
+				clientId: app.clientId,
+				assertion: await make(app.clientId),
+			});
+			expect(answer.status).toBe(401);
+			expect(answer.json).toEqual({
+				error: 'invalid_client',
+				error_description: 'The client_assertion signature is invalid.',
+			});
+		});
+
+		it('takes an ES256 assertion signed by jose and an app registered with a public JWK', async () => {
+			const { kty, crv, x, y } = ec.privateJwk;
+			const app = sandbox.addServiceApp({ publicKey: { kty, crv, x, y }, dpop: false });
+			const answer = await token({
+				clientId: app.clientId,
+				assertion: await new SignJWT({ jti: randomUUID() })
+					.setProtectedHeader({ alg: 'ES256', kid: app.keyId })
+					.setIssuer(app.clientId)
+					.setSubject(app.clientId)
+					.setAudience(sandbox.tokenUrl)
+					.setIssuedAt()
+					.setExpirationTime('5m')
+					.sign(parsePrivateKey(ec.privateKeyPem)),
+			});
+			expect(answer.status).toBe(200);
+		});
+
 		it('refuses scopes not granted to the app', async () => {
 			const { app } = serviceApp(sandbox, rsa, { dpop: false, scopes: ['okta.eventHooks.read'] });
 			const answer = await token({ clientId: app.clientId });
@@ -360,6 +439,36 @@ describe('the token endpoint', () => {
 				error_description: 'The following scopes are not allowed: okta.eventHooks.manage',
 			});
 		});
+	});
+});
+
+describe('okta.logs.read', () => {
+	it('is granted by default: a token with it reads the System Log, one without may not', async () => {
+		const { app } = serviceApp(sandbox, rsa, { dpop: false });
+		const logs = await token({ clientId: app.clientId, scope: 'okta.logs.read' });
+		expect(logs.json.scope).toBe('okta.logs.read');
+		const read = (accessToken: string) =>
+			apiWith('GET', '/api/v1/logs', { Authorization: `Bearer ${accessToken}` });
+		const allowed = await read(logs.json.access_token);
+		expect([allowed.status, allowed.json]).toEqual([200, expect.any(Array)]);
+		const hooksOnly = await token({ clientId: app.clientId, scope: EVENT_HOOK_SCOPES.join(' ') });
+		const refused = await read(hooksOnly.json.access_token);
+		expect(refused.status).toBe(403);
+		expect(String(refused.headers['www-authenticate'])).toMatch(
+			/insufficient_scope.*scope="okta.logs.read"/,
+		);
+	});
+
+	it('an app registered the older way (event hook scopes only) is refused it, and its credential does not ask', async () => {
+		const { app, credentials } = eventHookOnlyServiceApp(sandbox, rsa, { dpop: false });
+		expect(app.scopes).toEqual(['okta.eventHooks.manage', 'okta.eventHooks.read']);
+		expect(credentials.scopes).toBe('okta.eventHooks.manage okta.eventHooks.read');
+		const answer = await token({ clientId: app.clientId, scope: 'okta.logs.read' });
+		expect(answer.json).toEqual({
+			error: 'invalid_scope',
+			error_description: 'The following scopes are not allowed: okta.logs.read',
+		});
+		expect((await token({ clientId: app.clientId, scope: credentials.scopes })).status).toBe(200);
 	});
 });
 
