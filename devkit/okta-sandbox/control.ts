@@ -13,6 +13,10 @@
  *   POST   /__sandbox/rate-limit  { op, times, resetInSeconds }
  *   POST   /__sandbox/reset
  *   GET    /__sandbox/info        { url, caCertPath }
+ *   GET    /__sandbox/logs        the System Log, in persistence order
+ *   POST   /__sandbox/logs        { count? (≤ 100,000), events?, eventType?, lagSeconds? } → { added, uuids }
+ *                                 (persisted, not delivered; see OktaSandbox.addLogEvents)
+ *   POST   /__sandbox/logs/rate-limit  { perMinute } the System Log's requests per minute
  *   POST   /__sandbox/preview     { hookId, eventType? } → PreviewResult (the Admin Console's Preview)
  */
 import { faultFromJson } from './faults';
@@ -58,6 +62,26 @@ export async function handleControl(
 					status: 200,
 					body: await deliverPreview(sb, body.hookId, body.eventType as string | undefined),
 				};
+			case 'GET /logs':
+				return { status: 200, body: sb.systemLog };
+			case 'POST /logs': {
+				const count = body.count === undefined ? 1 : Number(body.count);
+				if (
+					!Array.isArray(body.events) &&
+					(!Number.isInteger(count) || count < 0 || count > 100_000)
+				)
+					return bad('count must be an integer 0..100000');
+				const lagSeconds = body.lagSeconds === undefined ? undefined : Number(body.lagSeconds);
+				if (lagSeconds !== undefined && !(lagSeconds >= 0)) return bad('lagSeconds must be >= 0');
+				const added = sb.addLogEvents(
+					Array.isArray(body.events) ? (body.events as LogEvent[]) : count,
+					{ eventType: body.eventType as string | undefined, lagSeconds },
+				);
+				return { status: 200, body: { added: added.length, uuids: added.map((e) => e.uuid) } };
+			}
+			case 'POST /logs/rate-limit':
+				sb.setLogRateLimit(Number(body.perMinute));
+				return { status: 204 };
 			case 'GET /hooks':
 				return { status: 200, body: sb.hooks() };
 			case 'POST /hooks':

@@ -1,66 +1,194 @@
 /**
- * A small `GET /api/v1/logs`: the events delivered or emitted so far, oldest first.
- * Supports `filter=eventType eq "x"` (several joined by ` or `), `since`, `until`, `limit`
- * (default 100, max 1000) and `after` (cursor = uuid of the last event of the previous page, as
- * put in the `Link: rel="next"` header). Other filter expressions answer 400 E0000001.
+ * The org's System Log and `GET /api/v1/logs`, per /work/shared/okta-system-log.md:
+ * - every event has a persistence time apart from `published`: `add(…, { lagSeconds })` makes
+ *   events published that long ago but persisted now, after events published later;
+ * - a polling query (no `until`, ASCENDING) is ordered by persistence time and `since` bounds the
+ *   persistence time; its `rel="next"` link is always present, even with no new events, and
+ *   resumes exactly after what was returned (events persisted later included). Any other query
+ *   is bounded: ordered by `published` (ASCENDING or DESCENDING), `since` (default 7 days before
+ *   `until`) and `until` bound `published`, and a next link only when more results exist;
+ * - `after` is opaque (an encoded position, never a uuid); `since` and `after` are mutually
+ *   exclusive; a `since` over 180 days back is refused; nothing published over 90 days ago is
+ *   returned; `limit` 0..1000 (default 100); `filter` a SCIM expression (logFilter.ts; invalid:
+ *   E0000053); `q` up to 10 keywords of up to 40 characters, all of which must occur.
+ * Choices where Okta is silent: `until` is exclusive; the sandbox's 400 causes are its own words
+ * except the 180-day one; the next link keeps every parameter but `since` (replaced by `after`).
  */
-import { validationFailed } from './errors';
+import { oktaError, validationFailed } from './errors';
+import { FilterError, parseLogFilter } from './logFilter';
 import type { LogEvent } from './types';
 
-export function queryLogs(
-	log: LogEvent[],
-	url: URL,
-	orgUrl: string,
-): { status: number; body: unknown; headers?: Record<string, string> } {
-	const q = url.searchParams;
-	let events = [...log].sort((a, b) => a.published.localeCompare(b.published));
+const DAY_MS = 86_400_000;
+const RETENTION_MS = 90 * DAY_MS;
+const MAX_SINCE_MS = 180 * DAY_MS;
+const DEFAULT_SPAN_MS = 7 * DAY_MS;
+const MAX_LIMIT = 1000;
+const DEFAULT_LIMIT = 100;
 
-	const filter = q.get('filter');
-	if (filter) {
-		const types = parseFilter(filter);
-		if (!types)
-			return {
-				status: 400,
-				body: validationFailed([`filter: Unsupported filter expression: ${filter}`], 'filter'),
-			};
-		events = events.filter((e) => types.includes(e.eventType));
-	}
-	for (const [name, keep] of [
-		['since', (e: LogEvent, t: number) => Date.parse(e.published) >= t],
-		['until', (e: LogEvent, t: number) => Date.parse(e.published) < t],
-	] as const) {
-		const value = q.get(name);
-		if (!value) continue;
-		const t = Date.parse(value);
-		if (isNaN(t))
-			return { status: 400, body: validationFailed([`${name}: Invalid date: ${value}`], name) };
-		events = events.filter((e) => keep(e, t));
-	}
-	const after = q.get('after');
-	if (after) {
-		const index = events.findIndex((e) => e.uuid === after);
-		events = index >= 0 ? events.slice(index + 1) : events;
-	}
-	const limit = Math.min(Math.max(Number(q.get('limit') ?? 100) || 100, 1), 1000);
-	const page = events.slice(0, limit);
-
-	const self = `${orgUrl}${url.pathname}${url.search}`;
-	const links = [`<${self}>; rel="self"`];
-	if (events.length > limit) {
-		const next = new URL(self);
-		next.searchParams.set('after', page[page.length - 1].uuid);
-		links.push(`<${next.toString()}>; rel="next"`);
-	}
-	return { status: 200, body: page, headers: { Link: links.join(', ') } };
+interface LogEntry {
+	event: LogEvent;
+	persistedAt: number;
+	/** Insertion order; with persistedAt never decreasing, it is the persistence order. */
+	seq: number;
 }
 
-function parseFilter(filter: string): string[] | undefined {
-	const parts = filter.split(/\s+or\s+/i);
-	const types: string[] = [];
-	for (const part of parts) {
-		const m = /^\s*\(?\s*eventType\s+eq\s+"([^"]+)"\s*\)?\s*$/.exec(part);
-		if (!m) return undefined;
-		types.push(m[1]);
+type Answer = { status: number; body: unknown; headers?: Record<string, string | string[]> };
+
+/** Positions are `<kind>.<time>.<seq>`, base64url-encoded: opaque to clients, exact for the sandbox. */
+function encodeAfter(kind: 'p' | 'b', time: number, seq: number): string {
+	return Buffer.from(`${kind}.${time}.${seq}`).toString('base64url');
+}
+
+function decodeAfter(after: string): { kind: 'p' | 'b'; time: number; seq: number } | undefined {
+	const m = /^([pb])\.(\d+)\.(\d+)$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
+	return m ? { kind: m[1] as 'p' | 'b', time: Number(m[2]), seq: Number(m[3]) } : undefined;
+}
+
+const badParameter = (name: string, cause: string): Answer => ({
+	status: 400,
+	body: validationFailed([`${name}: ${cause}`], name),
+});
+const invalidDate = (): Answer => ({
+	status: 400,
+	body: oktaError(
+		'E0000030',
+		"Bad request. Invalid date. Dates must be of the form yyyy-MM-dd'T'HH:mm:ss.SSSZZ, e.g. 2013-01-01T12:00:00.000-07:00.",
+	),
+});
+
+export class SystemLog {
+	private entries: LogEntry[] = [];
+	private readonly uuids = new Set<string>();
+	private seq = 0;
+	private lastPersistedAt = 0;
+
+	/**
+	 * Persists events now (those already in the log are skipped) and returns the ones added. With
+	 * `lagSeconds`, each is first given `published` that long ago: it becomes visible after events
+	 * published later, as Okta's delayed persistence does.
+	 */
+	add(events: LogEvent[], options: { lagSeconds?: number } = {}): LogEvent[] {
+		const added: LogEvent[] = [];
+		this.lastPersistedAt = Math.max(this.lastPersistedAt, Date.now());
+		for (const event of events) {
+			if (this.uuids.has(event.uuid)) continue;
+			if (options.lagSeconds !== undefined)
+				event.published = new Date(this.lastPersistedAt - options.lagSeconds * 1000).toISOString();
+			this.uuids.add(event.uuid);
+			this.entries.push({ event, persistedAt: this.lastPersistedAt, seq: ++this.seq });
+			added.push(event);
+		}
+		return added;
 	}
-	return types;
+
+	/** Every event, in persistence order. */
+	events(): LogEvent[] {
+		return this.entries.map((entry) => entry.event);
+	}
+
+	clear(): void {
+		this.entries = [];
+		this.uuids.clear();
+	}
+
+	query(url: URL, orgUrl: string, now = Date.now()): Answer {
+		const q = url.searchParams;
+		const time = (name: string): number | undefined | null => {
+			const value = q.get(name);
+			if (value === null || value === '') return undefined;
+			const t = Date.parse(value);
+			return Number.isNaN(t) ? null : t;
+		};
+		const since = time('since');
+		const until = time('until');
+		if (since === null || until === null) return invalidDate();
+		const afterText = q.get('after');
+		if (afterText !== null && since !== undefined)
+			return badParameter('since', 'The since and after parameters cannot be used together.');
+		if (since !== undefined && since < now - MAX_SINCE_MS)
+			return badParameter('since', 'The since parameter is over 180 days prior to the current day');
+
+		const limitText = q.get('limit');
+		const limit = limitText === null ? DEFAULT_LIMIT : Number(limitText);
+		if (!Number.isInteger(limit) || limit < 0 || limit > MAX_LIMIT)
+			return badParameter('limit', `The limit must be an integer from 0 to ${MAX_LIMIT}.`);
+		const sortOrder = (q.get('sortOrder') ?? 'ASCENDING').toUpperCase();
+		if (sortOrder !== 'ASCENDING' && sortOrder !== 'DESCENDING')
+			return badParameter('sortOrder', 'The sortOrder must be ASCENDING or DESCENDING.');
+		const keywords = (q.get('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+		if (keywords.length > 10 || keywords.some((k) => k.length > 40))
+			return badParameter('q', 'At most 10 keywords of at most 40 characters each.');
+
+		let matches: (event: LogEvent) => boolean = () => true;
+		const filter = q.get('filter');
+		if (filter) {
+			try {
+				matches = parseLogFilter(filter);
+			} catch (error) {
+				if (!(error instanceof FilterError)) throw error;
+				return {
+					status: 400,
+					body: oktaError('E0000053', 'Invalid search criteria.', [`filter: ${error.message}`]),
+				};
+			}
+		}
+		const polling = until === undefined && sortOrder === 'ASCENDING';
+		const after = afterText === null ? undefined : decodeAfter(afterText);
+		if (afterText !== null && (!after || after.kind !== (polling ? 'p' : 'b')))
+			return badParameter('after', 'The after cursor is not valid for this query.');
+
+		const oldest = now - RETENTION_MS;
+		const wanted = (entry: LogEntry) => {
+			const published = Date.parse(entry.event.published);
+			if (published < oldest || !matches(entry.event)) return false;
+			const text = keywords.length ? JSON.stringify(entry.event).toLowerCase() : '';
+			return keywords.every((k) => text.includes(k));
+		};
+
+		let page: LogEntry[];
+		let nextAfter: string | undefined;
+		if (polling) {
+			// Entries are kept in persistence order; a position is (persistedAt, seq).
+			const from = after
+				? this.entries.findIndex((e) => e.seq > after.seq)
+				: this.entries.findIndex((e) => e.persistedAt >= (since ?? now - DEFAULT_SPAN_MS));
+			const scan = from < 0 ? [] : this.entries.slice(from);
+			page = [];
+			let scanned = from < 0 ? this.entries.length : from;
+			for (const entry of scan) {
+				if (page.length >= limit) break;
+				scanned++;
+				if (wanted(entry)) page.push(entry);
+			}
+			// Resume after the last entry looked at (before the first one, when none was).
+			const last = this.entries[scanned - 1];
+			nextAfter = encodeAfter('p', last?.persistedAt ?? 0, last?.seq ?? 0);
+		} else {
+			const upper = until ?? now;
+			const lower = since ?? upper - DEFAULT_SPAN_MS;
+			const sign = sortOrder === 'ASCENDING' ? 1 : -1;
+			const key = (e: LogEntry) => Date.parse(e.event.published);
+			const ordered = this.entries
+				.filter((e) => key(e) >= lower && key(e) < upper && wanted(e))
+				.sort((a, b) => sign * (key(a) - key(b) || a.seq - b.seq));
+			const start = after
+				? ordered.findIndex((e) => sign * (key(e) - after.time || e.seq - after.seq) > 0)
+				: 0;
+			const rest = start < 0 ? [] : ordered.slice(start);
+			page = rest.slice(0, limit);
+			const last = page.at(-1);
+			if (rest.length > limit && last) nextAfter = encodeAfter('b', key(last), last.seq);
+		}
+
+		const self = `${orgUrl}${url.pathname}${url.search}`;
+		const links = [`<${self}>; rel="self"`];
+		if (nextAfter !== undefined) {
+			const next = new URL(self);
+			next.searchParams.delete('since');
+			next.searchParams.set('after', nextAfter);
+			links.push(`<${next.toString()}>; rel="next"`);
+		}
+		// Two link headers, as Okta sends them.
+		return { status: 200, body: page.map((e) => e.event), headers: { Link: links } };
+	}
 }

@@ -13,7 +13,7 @@ import * as E from './errors';
 import { MFA_PREREGISTRATION_EVENT, makeEventOfType, makeMfaPreregisterEvent } from './events';
 import { FaultList, type ActiveFault } from './faults';
 import { channelChanged, HookStore, toApiHook, validateHookBody } from './hooks';
-import { queryLogs } from './logs';
+import { SystemLog } from './logs';
 import { OAuthServer, TOKEN_PATH } from './oauth';
 import type { ServiceApp, ServiceAppInput } from './oauth';
 import { call } from './outbound';
@@ -24,6 +24,7 @@ import type {
 	DeliveryResult,
 	Fault,
 	HookPatch,
+	AddLogEventsOptions,
 	LogEvent,
 	OktaSandbox,
 	Op,
@@ -77,7 +78,6 @@ class Sandbox implements OktaSandbox {
 	readonly caCertPath: string;
 	readonly requests: RecordedRequest[] = [];
 	readonly outbound: OutboundRecord[] = [];
-	readonly systemLog: LogEvent[] = [];
 
 	private readonly store = new HookStore();
 	private readonly faults = new FaultList();
@@ -89,6 +89,9 @@ class Sandbox implements OktaSandbox {
 	private readonly sockets = new Set<Socket>();
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private rateWindow = { start: 0, count: 0 };
+	private readonly log = new SystemLog();
+	/** Requests to /api/v1/logs in the current minute: Okta's per-org bucket for the System Log. */
+	private logWindow = { start: 0, count: 0 };
 	private closed = false;
 
 	constructor(options: SandboxOptions) {
@@ -103,6 +106,7 @@ class Sandbox implements OktaSandbox {
 			deliveryRetryDelayMs: options.deliveryRetryDelayMs ?? 1000,
 			hookLimit: options.hookLimit ?? 25,
 			rateLimitPerMinute: options.rateLimitPerMinute ?? 100,
+			logRateLimitPerMinute: options.logRateLimitPerMinute ?? 60,
 		};
 		this.oauth = new OAuthServer(() => this.url, {
 			accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds,
@@ -254,13 +258,32 @@ class Sandbox implements OktaSandbox {
 			: makeEventOfType(eventType);
 	}
 
+	get systemLog(): LogEvent[] {
+		return this.log.events();
+	}
+
+	addLogEvents(events: LogEvent[] | number, options: AddLogEventsOptions = {}): LogEvent[] {
+		const list =
+			typeof events === 'number'
+				? Array.from({ length: events }, () =>
+						this.makeEventOfType(options.eventType ?? MFA_PREREGISTRATION_EVENT),
+					)
+				: events;
+		return this.log.add(list, { lagSeconds: options.lagSeconds });
+	}
+
+	setLogRateLimit(perMinute: number): void {
+		if (!(perMinute >= 0)) throw new Error(`perMinute must be >= 0, got ${perMinute}`);
+		this.opts.logRateLimitPerMinute = perMinute;
+	}
+
 	async emit(count = 1): Promise<DeliveryResult[]> {
 		return this.deliver(Array.from({ length: count }, () => this.makeEvent()));
 	}
 
 	async deliver(events: LogEvent[], options: DeliverOptions = {}): Promise<DeliveryResult[]> {
-		const known = new Set(this.systemLog.map((e) => e.uuid));
-		for (const e of events) if (!known.has(e.uuid)) this.systemLog.push(e);
+		// Every event a hook delivers is first a System Log event.
+		this.log.add(events);
 
 		let targets: Array<{ hook: SandboxHook; events: LogEvent[] }>;
 		if (options.hookId) {
@@ -432,7 +455,8 @@ class Sandbox implements OktaSandbox {
 		this.store.clear();
 		this.requests.length = 0;
 		this.outbound.length = 0;
-		this.systemLog.length = 0;
+		this.log.clear();
+		this.logWindow = { start: 0, count: 0 };
 		this.faults.clear();
 	}
 
@@ -483,6 +507,11 @@ class Sandbox implements OktaSandbox {
 
 		const fault = this.faults.take(route.op, method, path);
 		if (fault && (await this.applyFault(fault, req, res, record))) return;
+		const logBucket = route.op === 'logs' ? this.logRateHeaders() : undefined;
+		if (logBucket?.['X-Rate-Limit-Remaining'] === '-1') {
+			logBucket['X-Rate-Limit-Remaining'] = '0';
+			return this.send(res, 429, E.tooManyRequests(), logBucket, record);
+		}
 
 		if (route.op === 'token') {
 			if (route.badMethod)
@@ -509,7 +538,7 @@ class Sandbox implements OktaSandbox {
 		if (raw.tooLarge) return this.send(res, 400, E.malformedBody(), {}, record);
 
 		const r = await this.api(route, raw, url);
-		return this.send(res, r.status, r.body, r.headers ?? {}, record);
+		return this.send(res, r.status, r.body, { ...logBucket, ...r.headers }, record);
 	}
 
 	/** True when the fault answered (or swallowed) the request; false to go on handling it normally. */
@@ -566,11 +595,11 @@ class Sandbox implements OktaSandbox {
 		route: Route,
 		raw: RawBody,
 		url: URL,
-	): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
+	): Promise<{ status: number; body?: unknown; headers?: Record<string, string | string[]> }> {
 		const org = this.url;
 		if (route.op === 'list')
 			return { status: 200, body: this.store.all().map((h) => toApiHook(h, org)) };
-		if (route.op === 'logs') return queryLogs(this.systemLog, url, org);
+		if (route.op === 'logs') return this.log.query(url, org);
 
 		if (route.op === 'create' || route.op === 'replace') {
 			if (raw.json === undefined) return { status: 400, body: E.malformedBody() };
@@ -670,7 +699,7 @@ class Sandbox implements OktaSandbox {
 		res: ServerResponse,
 		status: number,
 		body: unknown,
-		headers: Record<string, string>,
+		headers: Record<string, string | string[]>,
 		record: RecordedRequest | undefined,
 	) {
 		if (record) {
@@ -685,6 +714,25 @@ class Sandbox implements OktaSandbox {
 		if (status === 204 || body === undefined) return void res.end();
 		res.setHeader('Content-Type', 'application/json');
 		res.end(JSON.stringify(body));
+	}
+
+	/**
+	 * The System Log's own per-minute bucket, enforced: its headers for this request, with
+	 * Remaining -1 when the request is over the limit (answered 429).
+	 */
+	private logRateHeaders(): Record<string, string> {
+		const now = Date.now();
+		const minute = Math.floor(now / 60_000) * 60_000;
+		if (this.logWindow.start !== minute) this.logWindow = { start: minute, count: 0 };
+		this.logWindow.count++;
+		const limit = this.opts.logRateLimitPerMinute;
+		return {
+			'X-Rate-Limit-Limit': String(limit),
+			'X-Rate-Limit-Remaining': String(
+				this.logWindow.count > limit ? -1 : limit - this.logWindow.count,
+			),
+			'X-Rate-Limit-Reset': String((minute + 60_000) / 1000),
+		};
 	}
 
 	/** Per-minute window counted over all requests; reported, not enforced (rateLimit() forces 429s). */

@@ -36,6 +36,11 @@ export interface SandboxOptions {
 	hookLimit?: number;
 	/** Value of X-Rate-Limit-Limit; default 100. Reported only, never enforced (use rateLimit()). */
 	rateLimitPerMinute?: number;
+	/**
+	 * Okta's per-org bucket for GET /api/v1/logs, enforced: over it, 429 E0000047 until the minute
+	 * ends (Okta's published range: 20 to 120 per minute). Default 60; see setLogRateLimit().
+	 */
+	logRateLimitPerMinute?: number;
 	/** Service-app access tokens' lifetime; default 3600 s. */
 	accessTokenLifetimeSeconds?: number;
 	/** A DPoP proof from an app without DPoP: 'ignore' (default, Bearer token) or 'reject' (invalid_dpop_proof). */
@@ -230,6 +235,13 @@ export interface LogEvent {
 	[key: string]: unknown;
 }
 
+export interface AddLogEventsOptions {
+	/** Events made by addLogEvents(count): this type (default system.mfa.preregister.initiate). */
+	eventType?: string;
+	/** Each event's `published` is set this long before now, its persistence now: Okta's delayed persistence. */
+	lagSeconds?: number;
+}
+
 export type DeepPartial<T> =
 	T extends Array<infer U>
 		? Array<DeepPartial<U>>
@@ -255,8 +267,16 @@ export interface OktaSandbox {
 	makeEventOfType(eventType: string): LogEvent;
 	deliver(events: LogEvent[], options?: DeliverOptions): Promise<DeliveryResult[]>;
 	emit(count?: number): Promise<DeliveryResult[]>;
-	/** Every event delivered (or emitted) so far, as GET /api/v1/logs sees them. */
-	systemLog: LogEvent[];
+	/** Every System Log event (delivered, emitted or added), in persistence order; a copy. */
+	readonly systemLog: LogEvent[];
+	/**
+	 * Persists events (or `count` new ones) in the System Log without delivering them, e.g. 10,000
+	 * for a backlog or `{ lagSeconds: 5 }` for events persisted after later-published ones. Events
+	 * already in the log are skipped; returns the ones added.
+	 */
+	addLogEvents(events: LogEvent[] | number, options?: AddLogEventsOptions): LogEvent[];
+	/** Changes the System Log's requests-per-minute limit (see SandboxOptions.logRateLimitPerMinute). */
+	setLogRateLimit(perMinute: number): void;
 	injectFault(fault: Fault): void;
 	rateLimit(op: Op | string, times: number, resetInSeconds: number): void;
 	clearFaults(): void;
