@@ -38,8 +38,8 @@ export interface TestWorkflowOptions {
 	/** The credentials the node has selected (all from one store). */
 	credentials?: SavedCredential[];
 	workflow?: { id?: string; name?: string; active?: boolean };
-	/** The workflow's static data as n8n loaded it from its database. */
-	staticData?: IDataObject;
+	/** The node's static data as n8n loaded it from its database. */
+	nodeStaticData?: IDataObject;
 	/** n8n's base URL (N8N_WEBHOOK_URL): webhooks are under <url>/webhook and <url>/webhook-test. */
 	instanceUrl?: string;
 	credentialTypes?: ICredentialType[];
@@ -106,7 +106,7 @@ export function testWorkflow(options: TestWorkflowOptions): TestWorkflow {
 		connections: {},
 		active: options.workflow?.active ?? true,
 		nodeTypes: nodeTypesWith(type, nodeType),
-		staticData: options.staticData ?? {},
+		staticData: { [`node:${node.name}`]: options.nodeStaticData ?? {} },
 		settings: {},
 	});
 	const store = options.credentials?.[0]?.store ?? new CredentialStore();
@@ -130,6 +130,11 @@ export function testWorkflow(options: TestWorkflowOptions): TestWorkflow {
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 	return { workflow, node, nodeType, additionalData };
+}
+
+/** The node's static data (what the node sees as getWorkflowStaticData('node')). */
+export function nodeStaticData(target: TestWorkflow): IDataObject {
+	return target.workflow.getStaticData('node', target.node);
 }
 
 /** The webhook registration n8n hands webhook methods and webhook(): one of the node's webhooks. */

@@ -1,6 +1,7 @@
 import { OktaMfaPreregistrationTrigger } from '../../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
 import { makeEventOfType, makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
-import { callWebhook } from '../../../devkit/n8n/contexts';
+import { testWorkflow } from '../../../devkit/n8n/core';
+import { callWebhook } from '../../../devkit/n8n/webhookServer';
 
 const node = new OktaMfaPreregistrationTrigger();
 const SECRET = 'the-delivery-secret-0123456789abcdef';
@@ -12,13 +13,12 @@ function call(
 	body: unknown = {},
 ) {
 	registration += 1;
-	return callWebhook(node.webhook, {
-		webhookName,
-		headers,
-		body,
-		staticData: { hookId: `who${registration}`, secret: SECRET },
-		webhookUrl: `https://n8n.example.com/webhook/${registration}/webhook`,
+	const published = testWorkflow({
+		nodeType: node,
+		node: { webhookId: `webhook-${registration}` },
+		nodeStaticData: { hookId: `who${registration}`, secret: SECRET },
 	});
+	return callWebhook(published, { webhookName, headers, body });
 }
 
 const delivery = (events: unknown[]) => ({
@@ -82,7 +82,7 @@ describe('webhook()', () => {
 		const answer = await call('setup', { 'x-okta-verification-challenge': 'c-123' });
 		expect(answer).toMatchObject({
 			status: 200,
-			contentType: 'application/json',
+			contentType: 'application/json; charset=utf-8',
 			noWebhookResponse: true,
 		});
 		expect(JSON.parse(answer.body)).toEqual({ verification: 'c-123' });
