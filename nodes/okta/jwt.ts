@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 
 /** Compact JWS signing with node:crypto only: RSA keys sign RS256/384/512, EC keys ES256/384/512. */
@@ -103,6 +103,22 @@ function tryCreatePrivateKey(input: Parameters<typeof createPrivateKey>[0]): Key
 	}
 }
 
+/**
+ * Whether the JWK's private part signs what its public part verifies: node:crypto takes an EC
+ * JWK whose "d" does not belong to its "x"/"y", and Okta would then only say "signature invalid".
+ */
+function matchesPublicPart(key: KeyObject, jwk: Record<string, unknown>): boolean {
+	const { kty, n, e, crv, x, y } = jwk;
+	const publicJwk = (kty === 'RSA' ? { kty, n, e } : { kty, crv, x, y }) as JsonWebKey;
+	try {
+		const probe = Buffer.from('okta-private-key-probe');
+		const signature = sign('sha256', probe, key);
+		return verify('sha256', probe, createPublicKey({ key: publicJwk, format: 'jwk' }), signature);
+	} catch {
+		return false;
+	}
+}
+
 /** The one JWK in the text: a JWK object, or a JWK set holding exactly one key. */
 function singleJwk(text: string): Record<string, unknown> {
 	const parsed = parseJson(text);
@@ -157,9 +173,9 @@ function jwkSigningKey(text: string): SigningKey {
 		);
 	}
 	const key = tryCreatePrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
-	if (!key) {
+	if (!key || !matchesPublicPart(key, jwk)) {
 		throw new PrivateKeyError(
-			`an ${String(jwk.kty)} JWK whose key values are not valid`,
+			`an ${String(jwk.kty)} JWK whose key values are damaged or do not belong together`,
 			PASTE_PRIVATE_KEY,
 		);
 	}

@@ -1,82 +1,72 @@
-/** DPoP proofs and JWT signing with node:crypto alone, checked with node:crypto's verify. */
-import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
-import type { JsonWebKey, KeyObject } from 'node:crypto';
+/**
+ * DPoP proofs (RFC 9449) made with node:crypto, verified with jose: the signature by the key in the
+ * header, the header, and Okta's claims.
+ */
+import { createPublicKey, webcrypto } from 'node:crypto';
+import type { JsonWebKey } from 'node:crypto';
+import {
+	EmbeddedJWK,
+	base64url,
+	calculateJwkThumbprint,
+	decodeProtectedHeader,
+	exportJWK,
+	jwtVerify,
+} from 'jose';
 
 import { dpopProof, generateDpopKey, htuOf } from '../../../nodes/okta/dpop';
-import { algorithmFor, sha256Base64url, signJwt } from '../../../nodes/okta/jwt';
+import { tokenUrlOf } from '../../../nodes/okta/oauth';
 
-const decode = (jwt: string) => {
-	const [header, payload, signature] = jwt.split('.');
-	return {
-		header: JSON.parse(Buffer.from(header, 'base64url').toString()),
-		payload: JSON.parse(Buffer.from(payload, 'base64url').toString()),
-		input: `${header}.${payload}`,
-		signature: Buffer.from(signature, 'base64url'),
-	};
-};
+const ORG = 'https://acme.okta.com';
+const now = () => Math.floor(Date.now() / 1000);
 
-const verifies = (jwt: string, key: KeyObject, hash = 'sha256') => {
-	const { input, signature } = decode(jwt);
-	return verify(hash, Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }, signature);
-};
-
-describe('signJwt', () => {
-	it.each([
-		['RSA', generateKeyPairSync('rsa', { modulusLength: 2048 }), 'RS256', 'sha256'],
-		['EC P-256', generateKeyPairSync('ec', { namedCurve: 'P-256' }), 'ES256', 'sha256'],
-		['EC P-384', generateKeyPairSync('ec', { namedCurve: 'P-384' }), 'ES384', 'sha384'],
-	])('signs with %s keys (%s), verifiably', (_, pair, alg, hash) => {
-		const jwt = signJwt({ kid: 'k1' }, { sub: 'x' }, pair.privateKey);
-		expect(decode(jwt).header).toEqual({ kid: 'k1', alg });
-		expect(verifies(jwt, pair.publicKey, hash)).toBe(true);
-	});
-
-	it('refuses keys Okta does not take', () => {
-		const { privateKey } = generateKeyPairSync('ed25519');
-		expect(algorithmFor(privateKey)).toBeUndefined();
-		expect(() => signJwt({}, {}, privateKey)).toThrow(/RSA and EC/);
-	});
-});
-
-describe('dpopProof', () => {
+describe('dpopProof, verified with jose', () => {
 	const key = generateDpopKey();
-	const publicKey = createPublicKey({ key: JSON.parse(key) as JsonWebKey, format: 'jwk' });
+	const url = 'https://acme.okta.com/api/v1/eventHooks/who0abc?limit=5#part';
 
-	it('carries typ dpop+jwt, ES256 and only the public jwk', () => {
-		const { header } = decode(
-			dpopProof({ key, method: 'get', url: 'https://acme.okta.com/api/v1/eventHooks' }),
-		);
-		expect(header).toMatchObject({
+	async function verified(proof: string) {
+		const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, {
 			typ: 'dpop+jwt',
-			alg: 'ES256',
-			jwk: { kty: 'EC', crv: 'P-256' },
+			algorithms: ['ES256'],
+			requiredClaims: ['htm', 'htu', 'iat', 'jti'],
 		});
-		expect(header.jwk.d).toBeUndefined();
+		return { payload, protectedHeader };
+	}
+
+	it("signs with the key whose public half is in the header (RFC 9449 §4.2), with Okta's claims", async () => {
+		const { payload, protectedHeader } = await verified(
+			dpopProof({ key, method: 'delete', url, accessToken: 'the-token', nonce: 'n-1' }),
+		);
+		const publicJwk = await exportJWK(
+			createPublicKey({ key: JSON.parse(key) as JsonWebKey, format: 'jwk' }),
+		);
+		expect(protectedHeader).toEqual({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk });
+		expect(await calculateJwkThumbprint(protectedHeader.jwk!)).toBe(
+			await calculateJwkThumbprint(publicJwk),
+		);
+		const tokenHash = await webcrypto.subtle.digest('SHA-256', Buffer.from('the-token'));
+		expect(payload).toEqual({
+			htm: 'DELETE',
+			htu: 'https://acme.okta.com/api/v1/eventHooks/who0abc',
+			iat: expect.any(Number),
+			jti: expect.any(String),
+			ath: base64url.encode(new Uint8Array(tokenHash)),
+			nonce: 'n-1',
+		});
+		expect(Math.abs(payload.iat! - now())).toBeLessThanOrEqual(2);
 	});
 
-	it('claims htm, htu without query or fragment, iat now, a fresh jti, ath of the token and the nonce', () => {
-		const proof = dpopProof({
-			key,
-			method: 'post',
-			url: 'https://acme.okta.com/api/v1/eventHooks?limit=1#x',
-			accessToken: 'tok',
-			nonce: 'n1',
-		});
-		const { payload } = decode(proof);
-		expect(payload).toMatchObject({
-			htm: 'POST',
-			htu: 'https://acme.okta.com/api/v1/eventHooks',
-			ath: sha256Base64url('tok'),
-			nonce: 'n1',
-		});
-		expect(Math.abs(payload.iat - Date.now() / 1000)).toBeLessThan(5);
-		expect(verifies(proof, publicKey)).toBe(true);
-		const again = decode(
-			dpopProof({ key, method: 'post', url: 'https://acme.okta.com/api/v1/eventHooks' }),
-		).payload;
-		expect(again.jti).not.toBe(payload.jti);
-		expect(again.ath).toBeUndefined();
-		expect(again.nonce).toBeUndefined();
+	it('a token request proof: no ath, no nonce until Okta sends one; a new jti each time', async () => {
+		const first = await verified(dpopProof({ key, method: 'POST', url: tokenUrlOf(ORG) }));
+		const second = await verified(dpopProof({ key, method: 'POST', url: tokenUrlOf(ORG) }));
+		expect(first.payload).not.toHaveProperty('ath');
+		expect(first.payload).not.toHaveProperty('nonce');
+		expect(first.payload.htu).toBe('https://acme.okta.com/oauth2/v1/token');
+		expect(second.payload.jti).not.toBe(first.payload.jti);
+	});
+
+	it('never puts the private key in the header', () => {
+		const header = decodeProtectedHeader(dpopProof({ key, method: 'GET', url }));
+		expect(Object.keys(header.jwk!).sort()).toEqual(['crv', 'kty', 'x', 'y']);
 	});
 
 	it('htu keeps a non-default port and drops a default one', () => {
@@ -88,7 +78,9 @@ describe('dpopProof', () => {
 		);
 	});
 
-	it('a new key pair each time (one per token)', () => {
-		expect(JSON.parse(generateDpopKey()).x).not.toBe(JSON.parse(key).x);
+	it('a new EC P-256 key pair each time (one per token)', () => {
+		const next = JSON.parse(generateDpopKey()) as JsonWebKey;
+		expect(next).toMatchObject({ kty: 'EC', crv: 'P-256', d: expect.any(String) });
+		expect(next.x).not.toBe((JSON.parse(key) as JsonWebKey).x);
 	});
 });
