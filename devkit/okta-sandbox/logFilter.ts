@@ -21,15 +21,18 @@ function tokenize(filter: string): Token[] {
 	while (i < filter.length) {
 		const c = filter[i];
 		if (/\s/.test(c)) i++;
-		else if (c === '(' || c === ')') (tokens.push({ kind: c, text: c }), i++);
-		else if (c === '"') {
+		else if (c === '(' || c === ')') {
+			tokens.push({ kind: c, text: c });
+			i++;
+		} else if (c === '"') {
 			let text = '';
 			for (i++; i < filter.length && filter[i] !== '"'; i++) {
 				if (filter[i] === '\\' && i + 1 < filter.length) i++;
 				text += filter[i];
 			}
 			if (filter[i] !== '"') throw new FilterError('unterminated string');
-			(tokens.push({ kind: 'string', text }), i++);
+			tokens.push({ kind: 'string', text });
+			i++;
 		} else {
 			const word = /^[^\s()"]+/.exec(filter.slice(i))![0];
 			tokens.push({ kind: 'word', text: word });
@@ -111,12 +114,18 @@ export function parseLogFilter(filter: string): LogPredicate {
 	};
 	const andExpression = (): LogPredicate => {
 		const parts = [primary()];
-		while (peekWord() === 'and') (at++, parts.push(primary()));
+		while (peekWord() === 'and') {
+			at++;
+			parts.push(primary());
+		}
 		return (event) => parts.every((part) => part(event));
 	};
 	const orExpression = (): LogPredicate => {
 		const parts = [andExpression()];
-		while (peekWord() === 'or') (at++, parts.push(andExpression()));
+		while (peekWord() === 'or') {
+			at++;
+			parts.push(andExpression());
+		}
 		return (event) => parts.some((part) => part(event));
 	};
 
