@@ -69,7 +69,7 @@ export function triggerItem(delivery: ReturnType<typeof exampleDelivery>): Recor
 		headers: { ...delivery.headers, authorization: secret },
 		body: delivery.envelope,
 		secret,
-		seen: new SeenEvents(),
+		seen: new SeenEvents(10),
 	});
 	if (!('events' in verdict) || verdict.events.length !== 1)
 		throw new Error(`the trigger did not take the example delivery: ${JSON.stringify(verdict)}`);

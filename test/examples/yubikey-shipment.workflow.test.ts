@@ -64,7 +64,7 @@ describe('examples/yubikey-shipment.workflow.json', () => {
 			httpUrl: 'http://127.0.0.1:9/x',
 		});
 		expect(local.nodes.map((n: any) => n.type)).toContain('CUSTOM.oktaMfaPreregistrationTrigger');
-		expect(local.nodes.find((n: any) => n.name === http.name).parameters.url).toBe(
+		expect(local.nodes.find((n: any) => n.name === http.name)!.parameters.url).toBe(
 			'http://127.0.0.1:9/x',
 		);
 		expect(file.nodes.find((n: any) => n.name === http.name).parameters.url).toBe(

@@ -94,7 +94,7 @@ describe("Okta's event hook Preview (Deliver Request)", () => {
 			headers: rx.received[0].headers,
 			body: rx.received[0].body,
 			secret: 'preview-secret',
-			seen: new SeenEvents(),
+			seen: new SeenEvents(10),
 		});
 		if (!('events' in verdict)) throw new Error(`refused: ${JSON.stringify(verdict)}`);
 		expect(verdict.events).toHaveLength(1);
@@ -112,7 +112,7 @@ describe("Okta's event hook Preview (Deliver Request)", () => {
 		const older = sb.makeEvent();
 		const latest = sb.makeEvent();
 		const otherType = sb.makeEventOfType('user.session.start');
-		sb.systemLog.push(latest, older, otherType);
+		sb.addLogEvents([latest, older, otherType]);
 
 		const result = await deliverPreview(sb, hook.id);
 		expect(result.filledFrom).toBe('systemLog');
