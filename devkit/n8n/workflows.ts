@@ -12,10 +12,12 @@ export { MFA_PREREGISTRATION_EVENT };
 
 /**
  * The trigger's node type as n8n loaded it (`CUSTOM.oktaMfaPreregistrationTrigger` when loaded
- * from N8N_CUSTOM_EXTENSIONS). Read from the same node-type list the editor downloads.
+ * from N8N_CUSTOM_EXTENSIONS). Read from the same node-type list the editor downloads. Another of
+ * the package's nodes by its `name` (e.g. the polling trigger's).
  */
 export async function findTriggerType(
 	http: N8nHttp,
+	nodeName = TRIGGER_NAME,
 ): Promise<{ name: string; version: number; description: any }> {
 	const res = await http.request<any[]>('GET', '/types/nodes.json', {
 		headers: http.sessionHeaders(),
@@ -23,11 +25,11 @@ export async function findTriggerType(
 	if (res.status !== 200 || !Array.isArray(res.json))
 		throw new Error(`GET /types/nodes.json -> ${res.status}`);
 	const found = res.json.filter(
-		(t) => typeof t.name === 'string' && t.name.endsWith(`.${TRIGGER_NAME}`),
+		(t) => typeof t.name === 'string' && t.name.endsWith(`.${nodeName}`),
 	);
 	if (found.length === 0) {
 		throw new Error(
-			`n8n did not load a node named *.${TRIGGER_NAME}; is the package built (npm run build) and in N8N_CUSTOM_EXTENSIONS?`,
+			`n8n did not load a node named *.${nodeName}; is the package built (npm run build) and in N8N_CUSTOM_EXTENSIONS?`,
 		);
 	}
 	const description = found[found.length - 1];
@@ -49,6 +51,8 @@ export interface TriggerWorkflowOptions {
 	triggerType: string;
 	triggerVersion: number;
 	credential: { id: string; name: string };
+	/** The credential's type; default the API token's. */
+	credentialType?: string;
 	/** Nodes after the trigger; the first is connected to the trigger, the rest in a chain. */
 	downstream?: Array<Record<string, unknown>>;
 	triggerParameters?: Record<string, unknown>;
@@ -69,7 +73,10 @@ export function triggerWorkflow(options: TriggerWorkflowOptions) {
 		webhookId: randomUUID(),
 		parameters: options.triggerParameters ?? {},
 		credentials: {
-			[CREDENTIAL_TYPE]: { id: options.credential.id, name: options.credential.name },
+			[options.credentialType ?? CREDENTIAL_TYPE]: {
+				id: options.credential.id,
+				name: options.credential.name,
+			},
 		},
 	};
 	const downstream = (options.downstream ?? []).map((node, i): Record<string, unknown> => ({
