@@ -3,6 +3,8 @@ import type { Fault, Op } from './types';
 
 export interface ActiveFault extends Fault {
 	remaining: number;
+	/** Matching requests still to let through before this fault applies. */
+	toSkip: number;
 	/** For rateLimit(): seconds from the moment of the answer to X-Rate-Limit-Reset. */
 	resetInSeconds?: number;
 }
@@ -13,14 +15,20 @@ export class FaultList {
 	add(fault: Fault, extra: Partial<ActiveFault> = {}): void {
 		const times = fault.times ?? 1;
 		if (!(times > 0)) throw new Error(`fault.times must be > 0, got ${times}`);
-		this.list.push({ ...fault, ...extra, remaining: times });
+		const skip = fault.skip ?? 0;
+		if (!(skip >= 0)) throw new Error(`fault.skip must be >= 0, got ${skip}`);
+		this.list.push({ ...fault, ...extra, remaining: times, toSkip: skip });
 	}
 
-	/** The first fault matching this request, consuming one use of it. */
+	/** The first fault matching this request, consuming one use of it (or one of its skips). */
 	take(op: Op, method: string, path: string): ActiveFault | undefined {
 		const index = this.list.findIndex((f) => matches(f, op, method, path));
 		if (index < 0) return undefined;
 		const fault = this.list[index];
+		if (fault.toSkip > 0) {
+			fault.toSkip -= 1;
+			return undefined;
+		}
 		fault.remaining -= 1;
 		if (fault.remaining <= 0) this.list.splice(index, 1);
 		return fault;

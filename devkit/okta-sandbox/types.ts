@@ -179,6 +179,8 @@ export interface Fault {
 	path?: string | RegExp;
 	/** Default 1; Infinity allowed. */
 	times?: number;
+	/** Matching requests let through before the fault applies (e.g. 1: the second page fails); default 0. */
+	skip?: number;
 	status?: number;
 	body?: unknown;
 	headers?: Record<string, string>;

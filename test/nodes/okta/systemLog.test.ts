@@ -1,0 +1,341 @@
+/**
+ * The System Log reader against the sandbox over HTTPS, through n8n-core's real PollContext: it
+ * polls the way Okta says (a polling query, then only Okta's next links), so lagged events are not
+ * skipped; it keeps its place on 429, 5xx and bounds; it sends credentials only to the org.
+ */
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import {
+	CredentialStore,
+	pollContext,
+	testWorkflow,
+	trustCertificateAuthority,
+} from '../../../devkit/n8n/core';
+import type { SavedCredential } from '../../../devkit/n8n/core';
+import { MFA_PREREGISTRATION_EVENT, startOktaSandbox } from '../../../devkit/okta-sandbox';
+import type { OktaSandbox } from '../../../devkit/okta-sandbox';
+import { expectRecordedResponsesMatchSpec } from '../../../devkit/okta-sandbox/apiClient';
+import { makeKeyPair, serviceApp } from '../../../devkit/okta-sandbox/serviceApp';
+import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
+import {
+	cursorFromNextLink,
+	firstLogCursor,
+	latestLogEvent,
+	linksWithRel,
+	readLog,
+} from '../../../nodes/okta/systemLog';
+import type { LogCursor, LogRead } from '../../../nodes/okta/systemLog';
+
+/** A polling node with the package's two credentials: the reader needs nothing else of a node. */
+class LogReaderNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Log Reader',
+		name: 'logReader',
+		group: ['trigger'],
+		version: 1,
+		description: 'Reads the System Log',
+		defaults: { name: 'Log Reader' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'oktaEventHookApi',
+				required: true,
+				displayOptions: { show: { authentication: ['apiToken'] } },
+			},
+			{
+				name: 'oktaEventHookOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'API Token', value: 'apiToken' },
+					{ name: 'OAuth2', value: 'oAuth2' },
+				],
+				default: 'apiToken',
+			},
+		],
+	};
+
+	async poll(): Promise<INodeExecutionData[][] | null> {
+		return null;
+	}
+}
+
+let sb: OktaSandbox;
+beforeAll(async () => {
+	sb = await startOktaSandbox();
+	trustCertificateAuthority(sb.caCertPem);
+});
+afterAll(async () => sb?.close());
+beforeEach(() => {
+	sb.reset();
+	sb.setLogRateLimit(1000);
+});
+afterEach(() => expectRecordedResponsesMatchSpec(sb.requests));
+
+function contextWith(credential: SavedCredential, authentication = 'apiToken') {
+	return pollContext(
+		testWorkflow({
+			nodeType: new LogReaderNode(),
+			parameters: { authentication },
+			credentials: [credential],
+		}),
+	);
+}
+
+const apiToken = (url = `${sb.url}/`) =>
+	contextWith(new CredentialStore().save('oktaEventHookApi', { url, accessToken: sb.token }));
+
+const start = (limit = 1000) =>
+	firstLogCursor(MFA_PREREGISTRATION_EVENT, new Date(Date.now() - 60_000), limit);
+const uuids = (read: LogRead) => read.events.map((event) => event.uuid);
+const logRequests = () => sb.requests.filter((request) => request.op === 'logs');
+const read = (cursor: LogCursor, maxPages = 10, onRateLimit: 'wait' | 'stop' = 'stop') =>
+	readLog.call(apiToken(), cursor, { maxPages, onRateLimit });
+
+describe('the first polling query', () => {
+	it('asks for one event type, from `since`, ASCENDING, without `until`', () => {
+		const cursor = start(500);
+		const [path, query] = cursor.split('?');
+		expect(path).toBe('/api/v1/logs');
+		const params = new URLSearchParams(query);
+		expect(params.get('filter')).toBe(`eventType eq "${MFA_PREREGISTRATION_EVENT}"`);
+		expect(params.get('sortOrder')).toBe('ASCENDING');
+		expect(params.get('limit')).toBe('500');
+		expect(params.has('until')).toBe(false);
+		expect(Date.now() - Date.parse(params.get('since')!)).toBeGreaterThanOrEqual(60_000);
+		expect(new URLSearchParams(start(5000).split('?')[1]).get('limit')).toBe('1000');
+	});
+});
+
+describe("Okta's link header", () => {
+	const self = '<https://acme.okta.com/api/v1/logs?limit=2&filter=a%2Cb>; rel="self"';
+	const next = '<https://acme.okta.com/api/v1/logs?limit=2&after=1,2>; rel="next"';
+
+	it('finds the next link in two headers, one joined with a comma, or either order', () => {
+		const uri = 'https://acme.okta.com/api/v1/logs?limit=2&after=1,2';
+		expect(linksWithRel([self, next], 'next')).toEqual([uri]);
+		expect(linksWithRel(`${self}, ${next}`, 'next')).toEqual([uri]);
+		expect(linksWithRel(`${next},${self}`, 'next')).toEqual([uri]);
+		expect(linksWithRel('<https://a/x>; rel=next', 'next')).toEqual(['https://a/x']);
+		expect(linksWithRel('<https://a/x>; title="n"; rel="prev next"', 'next')).toEqual([
+			'https://a/x',
+		]);
+		expect(linksWithRel(self, 'next')).toEqual([]);
+		expect(linksWithRel(undefined, 'next')).toEqual([]);
+		expect(linksWithRel('garbage', 'next')).toEqual([]);
+	});
+
+	it("turns a next link into a cursor only on the org's own origin", () => {
+		const org = 'https://acme.okta.com';
+		expect(cursorFromNextLink('https://acme.okta.com/api/v1/logs?after=x', org)).toBe(
+			'/api/v1/logs?after=x',
+		);
+		expect(cursorFromNextLink('https://ACME.okta.com:443/api/v1/logs?after=x', org)).toBe(
+			'/api/v1/logs?after=x',
+		);
+		expect(cursorFromNextLink('/api/v1/logs?after=x', org)).toBe('/api/v1/logs?after=x');
+		for (const foreign of [
+			'https://evil.example/api/v1/logs?after=x',
+			'http://acme.okta.com/api/v1/logs?after=x',
+			'https://acme.okta.com:8443/api/v1/logs?after=x',
+			'//evil.example/api/v1/logs?after=x',
+			'https://acme.okta.com.evil.example/api/v1/logs',
+		])
+			expect(cursorFromNextLink(foreign, org)).toBeUndefined();
+		// An org URL behind a path keeps its prefix out of the cursor (oktaRequest adds it back).
+		expect(
+			cursorFromNextLink(
+				'https://proxy.example/okta/api/v1/logs?after=x',
+				'https://proxy.example/okta',
+			),
+		).toBe('/api/v1/logs?after=x');
+		expect(
+			cursorFromNextLink('https://proxy.example/other/api/v1/logs', 'https://proxy.example/okta'),
+		).toBeUndefined();
+	});
+});
+
+describe('reading the System Log', () => {
+	it('does not skip an event persisted after a later-published one', async () => {
+		const [first] = sb.addLogEvents(1);
+		const one = await read(start());
+		expect(uuids(one)).toEqual([first.uuid]);
+		expect(one.caughtUp).toBe(true);
+
+		const [lagged] = sb.addLogEvents(1, { lagSeconds: 20 });
+		expect(Date.parse(lagged.published)).toBeLessThan(Date.parse(first.published));
+		const two = await read(one.cursor);
+		expect(uuids(two)).toEqual([lagged.uuid]);
+		// Only Okta's next link was followed: the reader built no `after` and no `since` of its own.
+		const second = logRequests().at(-1)!;
+		expect(second.query.since).toBeUndefined();
+		expect(second.query.after).toBe(new URLSearchParams(one.cursor.split('?')[1]).get('after'));
+	});
+
+	it("keeps Okta's new next link after an empty poll, and reads on from it", async () => {
+		const empty = await read(start());
+		expect(empty).toMatchObject({ events: [], caughtUp: true });
+		expect(empty.cursor).not.toBe(start());
+		expect(empty.cursor).toMatch(/[?&]after=/);
+		const [event] = sb.addLogEvents(1);
+		expect(uuids(await read(empty.cursor))).toEqual([event.uuid]);
+	});
+
+	it('pages through a backlog within maxPages, and carries on where it stopped', async () => {
+		const backlog = sb.addLogEvents(25).map((event) => event.uuid);
+		const first = await read(start(10), 2);
+		expect(uuids(first)).toEqual(backlog.slice(0, 20));
+		expect(first.caughtUp).toBe(false);
+		expect(logRequests()).toHaveLength(2);
+		const rest = await read(first.cursor, 2);
+		expect(uuids(rest)).toEqual(backlog.slice(20));
+		expect(rest.caughtUp).toBe(true);
+	});
+
+	it("leaves duplicates to the caller: an event Okta returns again is visible to the caller's SeenEvents", async () => {
+		const events = sb.addLogEvents(2);
+		const seen = SeenEvents.fromList([], 100);
+		const first = await read(start());
+		for (const event of first.events) seen.add(event.uuid!);
+		// Okta may return a lagged event again; here the same page is read again from the old cursor.
+		const again = await read(start());
+		expect(uuids(again)).toEqual(events.map((event) => event.uuid));
+		expect(again.events.filter((event) => !seen.has(event.uuid!))).toEqual([]);
+		const stored = SeenEvents.fromList(JSON.parse(JSON.stringify(seen)), 100);
+		expect(events.every((event) => stored.has(event.uuid))).toBe(true);
+	});
+
+	it('stops at a 429 without throwing, keeping the cursor after the last page read', async () => {
+		const backlog = sb.addLogEvents(15).map((event) => event.uuid);
+		const cursor = start(10);
+		sb.rateLimit('logs', 1, 30);
+		expect(await read(cursor)).toMatchObject({ events: [], cursor, stoppedBy: 'rateLimit' });
+
+		sb.injectFault({ op: 'logs', status: 429, skip: 1 });
+		const stopped = await read(cursor);
+		expect(uuids(stopped)).toEqual(backlog.slice(0, 10));
+		expect(stopped).toMatchObject({ stoppedBy: 'rateLimit', caughtUp: false });
+		expect(stopped.cursor).toMatch(/[?&]after=/);
+		expect(logRequests()).toHaveLength(3);
+		expect(uuids(await read(stopped.cursor))).toEqual(backlog.slice(10));
+	});
+
+	it("with onRateLimit 'wait', waits for X-Rate-Limit-Reset and reads on", async () => {
+		sb.addLogEvents(3);
+		sb.rateLimit('logs', 1, 0);
+		const waited = await read(start(), 10, 'wait');
+		expect(waited.events).toHaveLength(3);
+		expect(waited.stoppedBy).toBeUndefined();
+	});
+
+	it("throws Okta's words for a first page's 5xx; a later page's 5xx keeps the cursor after what was read", async () => {
+		const backlog = sb.addLogEvents(15).map((event) => event.uuid);
+		const cursor = start(10);
+		sb.injectFault({ op: 'logs', status: 503 });
+		await expect(read(cursor)).rejects.toMatchObject({
+			message: expect.stringMatching(/Okta refused to read the System Log: Internal Server Error/),
+			description: expect.stringMatching(/internal problem.*E0000009, HTTP 503, error ID oae/s),
+		});
+
+		sb.injectFault({ op: 'logs', status: 500, skip: 1 });
+		const failed = await read(cursor);
+		expect(uuids(failed)).toEqual(backlog.slice(0, 10));
+		expect(failed.stoppedBy).toBe('error');
+		expect(failed.error?.message).toMatch(/Internal Server Error/);
+		expect(uuids(await read(failed.cursor))).toEqual(backlog.slice(10));
+	});
+
+	it('returns what it has when a later page gets no answer, with the cursor after it', async () => {
+		const backlog = sb.addLogEvents(15).map((event) => event.uuid);
+		sb.injectFault({ op: 'logs', kind: 'reset', skip: 1 });
+		const reset = await read(start(10));
+		expect(uuids(reset)).toEqual(backlog.slice(0, 10));
+		expect(reset.stoppedBy).toBe('error');
+		expect(reset.error?.message).toMatch(/Could not reach Okta/);
+		expect(uuids(await read(reset.cursor))).toEqual(backlog.slice(10));
+	});
+
+	it('keeps the cursor after what was read when a later page times out', async () => {
+		const backlog = sb.addLogEvents(15).map((event) => event.uuid);
+		sb.injectFault({ op: 'logs', kind: 'timeout', skip: 1 });
+		const timedOut = await read(start(10));
+		expect(uuids(timedOut)).toEqual(backlog.slice(0, 10));
+		expect(timedOut.error?.message).toMatch(/Could not reach Okta.*no answer in time/);
+		expect(uuids(await read(timedOut.cursor))).toEqual(backlog.slice(10));
+	}, 60_000);
+
+	it('refuses a next link on another origin: no request goes there, the cursor stays', async () => {
+		sb.addLogEvents(2);
+		const cursor = start();
+		sb.injectFault({
+			op: 'logs',
+			status: 200,
+			body: [],
+			headers: { Link: '<https://attacker.example/api/v1/logs?after=x>; rel="next"' },
+		});
+		const refused = await read(cursor);
+		expect(refused).toMatchObject({ cursor, stoppedBy: 'error' });
+		expect(refused.error?.message).toMatch(/not on the org's address/);
+		expect(logRequests()).toHaveLength(1);
+	});
+
+	it('refuses a stored position that is not a System Log query', async () => {
+		await expect(read('https://attacker.example/api/v1/logs?x')).rejects.toThrow(
+			/not a System Log query/,
+		);
+		expect(logRequests()).toHaveLength(0);
+	});
+
+	it('finds the latest event of a type with one bounded query', async () => {
+		sb.addLogEvents(2);
+		const [latest] = sb.addLogEvents(1);
+		sb.addLogEvents(1, { eventType: 'user.session.start' });
+		expect((await latestLogEvent.call(apiToken(), MFA_PREREGISTRATION_EVENT))?.uuid).toBe(
+			latest.uuid,
+		);
+		const query = logRequests().at(-1)!.query;
+		expect(query).toMatchObject({ sortOrder: 'DESCENDING', limit: '1' });
+		expect(Date.now() - Date.parse(query.since)).toBeLessThanOrEqual(90 * 86_400_000 + 60_000);
+		expect(await latestLogEvent.call(apiToken(), 'user.account.lock', 7)).toBeUndefined();
+	});
+});
+
+describe('what the errors say', () => {
+	it('tells a service app without okta.logs.read to grant it', async () => {
+		const keys = makeKeyPair('ec');
+		const { credentials } = serviceApp(sb, keys, { scopes: ['okta.eventHooks.read'] });
+		const store = new CredentialStore();
+		const context = contextWith(
+			store.save('oktaEventHookOAuth2Api', { ...credentials, scopes: 'okta.eventHooks.read' }),
+			'oAuth2',
+		);
+		const failure = readLog.call(context, start(), { maxPages: 1, onRateLimit: 'stop' });
+		await expect(failure).rejects.toMatchObject({
+			message: expect.stringMatching(
+				/Okta refused to read the System Log: You do not have permission/,
+			),
+			description: expect.stringMatching(
+				/grant okta\.logs\.read.*E0000006, HTTP 403, error ID oae/s,
+			),
+		});
+	});
+
+	it('tells an API token whose creator may not read the log which roles can', async () => {
+		sb.injectFault({ op: 'logs', status: 403 });
+		await expect(read(start())).rejects.toMatchObject({
+			description: expect.stringMatching(
+				/token's creator may not read the System Log.*Read-only or Report Administrator.*E0000006/s,
+			),
+		});
+	});
+});
