@@ -31,7 +31,7 @@ export class OktaMfaPreregistrationPollTrigger implements INodeType {
 			AUTHENTICATION_PROPERTY,
 			{
 				displayName:
-					"Reads Okta's System Log on the schedule below, so n8n needs no public URL. The credential needs read access to the System Log: an API token of a super, org, read-only or report admin, or a service app granted okta.logs.read (add it to the credential's Scopes) with such an admin role.",
+					"Reads Okta's System Log on the schedule below, so n8n needs no public URL. The credential needs read access to the System Log: an API token of a super, org, read-only or report admin, or a service app granted okta.logs.read (one of the credential's default Scopes) with such an admin role.",
 				name: 'notice',
 				type: 'notice',
 				default: '',

@@ -16,7 +16,8 @@ import type { LogEvent } from '../okta/payloads';
  *   after a restart the trigger resumes from the last emit or activation: it reads some pages
  *   again, and `seen` (saved with the cursor at every emit) drops what was already emitted.
  * - durable mode (publication service with durable cursors): staged per poll and committed with
- *   the execution it starts, or alone when it emits nothing; a poll that throws commits nothing.
+ *   the execution it starts, or alone when it emits nothing (but not for the activation poll); a
+ *   poll that throws commits nothing. Hence the first cursor in global static data (firstCursor).
  */
 export interface PollState extends IDataObject {
 	/** Okta's last rel="next" link (path + query), or the first polling query. */
@@ -54,20 +55,62 @@ function catchUpDays(context: IPollFunctions): number {
 }
 
 /**
- * Where this poll starts: the stored cursor; on the first poll after the first publish, the events
- * from now on (or from the Catch Up days before); a position older than Okta's retention restarts
- * at the oldest event Okta still has (everything emitted before it has left the log too).
+ * Where this poll continues: the stored cursor; for a position older than Okta's retention, the
+ * oldest event Okta still has (everything emitted before it has left the log too); undefined on
+ * the first poll.
  */
-export function startCursor(
+export function resumeCursor(
 	state: PollState,
-	catchUp: number,
 	now: number,
 	pageSize: number,
-): LogCursor {
-	const stale = state.readAt !== undefined && now - state.readAt > RETENTION_DAYS * DAY_MS;
-	if (typeof state.cursor === 'string' && !stale) return state.cursor;
-	const days = stale ? RETENTION_DAYS : catchUp;
-	return firstLogCursor(MFA_PREREGISTRATION_EVENT, new Date(now - days * DAY_MS), pageSize);
+): LogCursor | undefined {
+	if (typeof state.cursor !== 'string') return undefined;
+	if (state.readAt === undefined || now - state.readAt <= RETENTION_DAYS * DAY_MS)
+		return state.cursor;
+	return firstLogCursor(
+		MFA_PREREGISTRATION_EVENT,
+		new Date(now - RETENTION_DAYS * DAY_MS),
+		pageSize,
+	);
+}
+
+/** The node's first cursor, as kept in the workflow's global static data. */
+export interface FirstStart extends IDataObject {
+	node: string;
+	at: number;
+	cursor: LogCursor;
+}
+
+const FIRST_START_KEY = 'oktaMfaPreregistrationPollStart';
+
+/**
+ * The first cursor of this node: events from its first poll on (or from the Catch Up days before),
+ * made once and kept in the workflow's GLOBAL static data. Why: in durable mode n8n commits nothing
+ * from the poll it runs at activation when that poll emits nothing, so the next poll would start
+ * later and skip the events in between; n8n saves global static data after every activation in
+ * both modes. Checked against the node's name: a renamed node (whose node static data n8n drops in
+ * default mode) starts afresh instead of replaying from an old publish.
+ */
+function firstCursor(context: IPollFunctions, now: number, pageSize: number): LogCursor {
+	const global = context.getWorkflowStaticData('global');
+	const { id, name } = context.getNode();
+	const key = `${FIRST_START_KEY}:${id}`;
+	const kept = global[key] as Partial<FirstStart> | undefined;
+	if (
+		kept?.node === name &&
+		typeof kept.cursor === 'string' &&
+		typeof kept.at === 'number' &&
+		now - kept.at <= RETENTION_DAYS * DAY_MS
+	)
+		return kept.cursor;
+	const since = new Date(now - catchUpDays(context) * DAY_MS);
+	const first: FirstStart = {
+		node: name,
+		at: now,
+		cursor: firstLogCursor(MFA_PREREGISTRATION_EVENT, since, pageSize),
+	};
+	global[key] = first;
+	return first.cursor;
 }
 
 /** Pages that fit in the poll's time budget (each may take Okta's 30 s, one is kept for a token request). */
@@ -146,7 +189,8 @@ export async function pollMfaPreregistrations(
 
 	const state = this.getWorkflowStaticData('node') as PollState;
 	const now = Date.now();
-	const cursor = startCursor(state, catchUpDays(this), now, limits.pageSize);
+	const cursor =
+		resumeCursor(state, now, limits.pageSize) ?? firstCursor(this, now, limits.pageSize);
 	// Older n8n versions have no budget.
 	const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : undefined;
 	const read = await readLog.call(this, cursor, {

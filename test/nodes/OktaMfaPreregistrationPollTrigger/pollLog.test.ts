@@ -4,7 +4,7 @@ import {
 	RETENTION_DAYS,
 	newEvents,
 	pagesWithinBudget,
-	startCursor,
+	resumeCursor,
 } from '../../../nodes/OktaMfaPreregistrationPollTrigger/pollLog';
 import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
 import { makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
@@ -17,33 +17,28 @@ function queryOf(cursor: string) {
 	return { path, params: Object.fromEntries(new URLSearchParams(query)) };
 }
 
-describe('where a poll starts', () => {
-	it('the first poll after publishing reads a polling query from now on, for the event type only', () => {
-		const { path, params } = queryOf(startCursor({}, 0, NOW, 1000));
+describe('where a later poll continues', () => {
+	it('nowhere stored on the first poll (the node makes its first cursor then)', () => {
+		expect(resumeCursor({}, NOW, 1000)).toBeUndefined();
+	});
+
+	it('from the stored cursor', () => {
+		const stored = '/api/v1/logs?after=abc&limit=1000';
+		expect(resumeCursor({ cursor: stored, readAt: NOW - 60_000 }, NOW, 1000)).toBe(stored);
+	});
+
+	it("from the oldest event Okta keeps, when the stored position is older than Okta's retention", () => {
+		const readAt = NOW - (RETENTION_DAYS + 1) * DAY_MS;
+		const { path, params } = queryOf(
+			resumeCursor({ cursor: '/api/v1/logs?after=old', readAt }, NOW, 1000)!,
+		);
 		expect(path).toBe('/api/v1/logs');
 		expect(params).toEqual({
 			filter: 'eventType eq "system.mfa.preregister.initiate"',
-			since: new Date(NOW).toISOString(),
+			since: new Date(NOW - RETENTION_DAYS * DAY_MS).toISOString(),
 			sortOrder: 'ASCENDING',
 			limit: '1000',
 		});
-		expect(params.until).toBeUndefined();
-	});
-
-	it('the Catch Up option starts that many days back', () => {
-		const { params } = queryOf(startCursor({}, 30, NOW, 1000));
-		expect(params.since).toBe(new Date(NOW - 30 * DAY_MS).toISOString());
-	});
-
-	it('every later poll continues from the stored cursor, whatever the option says', () => {
-		const stored = '/api/v1/logs?after=abc&limit=1000';
-		expect(startCursor({ cursor: stored, readAt: NOW - 60_000 }, 90, NOW, 1000)).toBe(stored);
-	});
-
-	it("a position older than Okta's retention restarts at the oldest event Okta keeps", () => {
-		const stale = { cursor: '/api/v1/logs?after=old', readAt: NOW - (RETENTION_DAYS + 1) * DAY_MS };
-		const { params } = queryOf(startCursor(stale, 0, NOW, 1000));
-		expect(params.since).toBe(new Date(NOW - RETENTION_DAYS * DAY_MS).toISOString());
 	});
 });
 
