@@ -4,9 +4,10 @@
  * its credentials tester. One n8n for the whole file.
  */
 import * as fs from 'node:fs';
+import { decodeProtectedHeader } from 'jose';
 
 import type { ServiceAppInput } from '../../devkit/okta-sandbox';
-import { makeKeyPair } from '../../devkit/okta-sandbox/serviceApp';
+import { EVENT_HOOK_SCOPES, makeKeyPair } from '../../devkit/okta-sandbox/serviceApp';
 import type { TestKeyPair } from '../../devkit/okta-sandbox/serviceApp';
 import {
 	TRIGGER_NODE_NAME,
@@ -40,19 +41,25 @@ async function oauthCredential(
 	name: string,
 	options: {
 		keys?: TestKeyPair;
-		privateKeyPem?: string;
+		/** What the Private Key field holds; default the key pair's PEM. */
+		privateKey?: string;
+		/** Default the app's KID. */
+		keyId?: string;
+		/** Default the event hook scopes (a credential made before okta.logs.read); undefined: the field left out. */
+		scopes?: string;
 		app?: Omit<ServiceAppInput, 'publicKey'>;
 	} = {},
 ) {
 	const keys = options.keys ?? rsa;
 	const app = stack.sandbox.addServiceApp({ publicKey: keys.publicKeyPem, ...options.app });
-	const data = {
+	const data: Record<string, string> = {
 		url: `${stack.sandbox.url}/`,
 		clientId: app.clientId,
-		privateKey: options.privateKeyPem ?? keys.privateKeyPem,
-		keyId: app.keyId,
-		scopes: 'okta.eventHooks.manage okta.eventHooks.read',
+		privateKey: options.privateKey ?? keys.privateKeyPem,
+		keyId: options.keyId ?? app.keyId,
 	};
+	const scopes = 'scopes' in options ? options.scopes : EVENT_HOOK_SCOPES.join(' ');
+	if (scopes !== undefined) data.scopes = scopes;
 	const credential = await stack.http.createCredential(name, CREDENTIAL_TYPE, data);
 	return { app, credential, data };
 }
@@ -212,7 +219,7 @@ describe('an EC key and an app without DPoP', () => {
 describe('what the user is told', () => {
 	test('a wrong private key: the credential test and the failed publication say what to do', async () => {
 		const { credential, data } = await oauthCredential('Okta service app (wrong key)', {
-			privateKeyPem: makeKeyPair('rsa').privateKeyPem,
+			privateKey: makeKeyPair('rsa').privateKeyPem,
 		});
 		const result = await testCredential(credential, data);
 		expect(result.status).toBe('Error');
@@ -223,7 +230,9 @@ describe('what the user is told', () => {
 		const wf = await oauthWorkflow('e2e: OAuth wrong key', credential);
 		const status = await publishAndSettle(stack, wf.id, 120000);
 		expect(status.status).toBe('failed');
-		expect(JSON.stringify(status)).toMatch(/invalid_client/);
+		expect(JSON.stringify(status)).toContain(
+			'Okta refused to issue an access token (invalid_client: The client_assertion signature is invalid.)',
+		);
 		expect(JSON.stringify(status)).not.toContain(rsa.privateKeyPem.split('\n')[1]);
 		expect(hooksFor(stack, wf.productionUrl)).toHaveLength(0);
 	});
@@ -234,15 +243,63 @@ describe('what the user is told', () => {
 		});
 		expect(await testCredential(credential, data)).toEqual({
 			status: 'Error',
-			message: expect.stringMatching(/admin role/),
+			message:
+				'The app may not read event hooks (E0000006): grant it okta.eventHooks.read and okta.eventHooks.manage (Okta API Scopes tab) and assign it an admin role that manages event hooks, e.g. Super Administrator or a custom role (Admin roles tab).',
 		});
 	});
 
-	test('scopes not granted: the credential test says invalid_scope', async () => {
+	test("scopes not granted: the credential test gives Okta's invalid_scope and the scope it named", async () => {
 		const { credential, data } = await oauthCredential('Okta service app (no scopes)', {
 			app: { scopes: ['okta.eventHooks.read'] },
 		});
-		expect((await testCredential(credential, data)).message).toMatch(/invalid_scope/);
+		expect(await testCredential(credential, data)).toEqual({
+			status: 'Error',
+			message:
+				'Okta refused to issue an access token (invalid_scope: The following scopes are not allowed: okta.eventHooks.manage)',
+		});
+	});
+
+	test('a public key pasted as the private key: the credential test says what the field holds, before any request', async () => {
+		const { credential, data } = await oauthCredential('Okta service app (public key pasted)', {
+			privateKey: rsa.publicKeyPem,
+		});
+		stack.sandbox.clearRequests();
+		expect(await testCredential(credential, data)).toEqual({
+			status: 'Error',
+			message:
+				'The private key in the Okta Event Hook OAuth2 API credential could not be read: the field holds a public key',
+		});
+		expect(stack.sandbox.requests).toHaveLength(0);
+	});
+});
+
+describe("a private JWK as Okta's console gives it, Key ID empty, default scopes", () => {
+	test("the credential test connects; the assertion names the key by the JWK's kid and asks for okta.logs.read", async () => {
+		const privateKey = JSON.stringify(
+			{ ...ec.privateJwk, kid: 'okta-console-kid', use: 'sig', alg: 'ES256' },
+			null,
+			2,
+		);
+		const { credential, data } = await oauthCredential('Okta service app (JWK)', {
+			keys: ec,
+			privateKey,
+			keyId: '',
+			scopes: undefined,
+			app: { keyId: 'okta-console-kid' },
+		});
+		stack.sandbox.clearRequests();
+		expect(await testCredential(credential, data)).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
+		const tokenRequests = stack.sandbox.requests
+			.filter((request) => request.op === 'token')
+			.map((request) => new URLSearchParams(String(request.body)));
+		expect(tokenRequests.length).toBeGreaterThan(0);
+		for (const form of tokenRequests) {
+			expect(decodeProtectedHeader(form.get('client_assertion')!).kid).toBe('okta-console-kid');
+			expect(form.get('scope')).toBe('okta.eventHooks.manage okta.eventHooks.read okta.logs.read');
+		}
 	});
 });
 
@@ -250,4 +307,5 @@ test("n8n's log holds no private key, client assertion or access token", () => {
 	const log = fs.readFileSync(stack.options.logFile!, 'utf8');
 	expect(log).not.toMatch(/PRIVATE KEY|client_assertion=|access_token|DPoP eyJ|Bearer eyJ/);
 	expect(log).not.toContain(rsa.privateKeyPem.split('\n')[1]);
+	expect(log).not.toContain(String(ec.privateJwk.d));
 });
