@@ -1,5 +1,6 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
+	IDataObject,
 	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
@@ -8,12 +9,10 @@ import type {
 } from 'n8n-workflow';
 
 import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
-import { toCardItem } from '../OktaMfaPreregistration/cardFields';
+import { runAcceptedDelivery } from './acceptedDelivery';
 import { answerVerification, readDelivery } from './delivery';
-import type { DeliveryVerdict } from './delivery';
 import { hookIsInPlace, registerHook, removeHook } from './hookLifecycle';
 import type { HookRegistration } from './hookLifecycle';
-import { seenEventsFor } from '../OktaMfaPreregistration/seenEvents';
 
 export class OktaMfaPreregistrationTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -47,7 +46,15 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 		webhooks: [
 			// Okta verifies the URL with a GET before it sends events by POST to the same path.
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+			// n8n answers 200 with an empty body ('noData') once it has created the execution, or an
+			// error when it cannot: Okta then sends the delivery again.
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: 'noData',
+				path: 'webhook',
+			},
 		],
 		properties: [
 			{
@@ -70,6 +77,14 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 				default: 'apiToken',
 			},
 			{
+				displayName: 'Recover Missed Events',
+				name: 'recoverMissedEvents',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to also run the events Okta could not deliver (n8n was down longer than Okta's one retry, an error, a timeout), read from Okta's System Log at the next delivery, at most once a minute. Needs okta.logs.read (OAuth2) or an admin who may read the System Log.",
+			},
+			{
 				displayName:
 					'Publishing this workflow registers an Okta event hook for "MFA Preregistration Initiated" and verifies it; unpublishing removes it. Okta only calls public HTTPS URLs: set N8N_WEBHOOK_URL if n8n runs behind a proxy.',
 				name: 'notice',
@@ -89,33 +104,15 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const headers = this.getHeaderData();
-		let verdict: DeliveryVerdict;
-		if (this.getWebhookName() === 'setup') {
-			verdict = answerVerification(headers);
-		} else {
-			const { hookId, secret } = this.getWorkflowStaticData('node') as HookRegistration;
-			// Okta's hook id tells the test listener's hook from the published one. (Not the webhook URL:
-			// n8n resolves it through its expression engine, which costs milliseconds per delivery.)
-			const registrationKey = `${this.getMode()} ${this.getNode().webhookId} ${hookId}`;
-			verdict = readDelivery({
-				headers,
-				body: this.getBodyData(),
-				secret,
-				seen: seenEventsFor(registrationKey),
-			});
-		}
-
-		const response = this.getResponseObject();
+		const stored = this.getWorkflowStaticData('node') as HookRegistration & IDataObject;
+		const verdict =
+			this.getWebhookName() === 'setup'
+				? answerVerification(headers)
+				: readDelivery({ headers, body: this.getBodyData(), secret: stored.secret });
 		if ('body' in verdict) {
-			response.status(verdict.status).json(verdict.body);
+			this.getResponseObject().status(verdict.status).json(verdict.body);
 			return { noWebhookResponse: true };
 		}
-		// Okta wants 200 with an empty body within 3 s; the workflow runs after the answer.
-		response.status(200).end();
-		if (verdict.events.length === 0) return { noWebhookResponse: true };
-		return {
-			noWebhookResponse: true,
-			workflowData: [verdict.events.map((source) => ({ json: toCardItem(source) }))],
-		};
+		return await runAcceptedDelivery(this, stored, verdict.events);
 	}
 }

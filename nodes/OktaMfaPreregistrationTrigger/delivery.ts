@@ -7,7 +7,7 @@ import type { DeliveryEnvelope, LogEvent } from '../okta/payloads';
 import { headerValue } from '../okta/http';
 import type { SeenEvents } from '../OktaMfaPreregistration/seenEvents';
 
-/** What to answer Okta, and the events to emit when the delivery is accepted. */
+/** What to answer Okta, or the events of an accepted delivery (n8n answers it once it runs them). */
 export type DeliveryVerdict =
 	| { status: 200; body: { verification: string } }
 	| { status: 400 | 401; body: { error: string } }
@@ -82,20 +82,27 @@ export function visibleHeaders(headers: Headers): IDataObject {
 	return visible;
 }
 
-function publishedTime(event: LogEvent): number {
+/** When Okta logged the event; events without a readable time go last. */
+export function publishedTime(event: LogEvent): number {
 	const time = Date.parse(String(event.published ?? ''));
 	return Number.isNaN(time) ? Number.POSITIVE_INFINITY : time;
 }
 
+/** Oldest first (Okta may deliver out of order); Array.prototype.sort is stable for equal times. */
+export function byPublished<T extends { event: LogEvent }>(list: T[]): T[] {
+	return list.sort((a, b) => publishedTime(a.event) - publishedTime(b.event));
+}
+
 /**
- * Okta's event POST: authenticate it, check its shape, keep the MFA preregistration events this
- * registration has not emitted yet, oldest first.
+ * Okta's event POST: authenticate it, check its shape, keep its MFA preregistration events, each
+ * uuid once, oldest first. Which of them were emitted before is the trigger's to say (claims.ts, which also
+ * waits for deliveries in flight); a caller without claims may pass a plain `seen` filter.
  */
 export function readDelivery(input: {
 	headers: Headers;
 	body: unknown;
 	secret: string | undefined;
-	seen: SeenEvents;
+	seen?: SeenEvents;
 }): DeliveryVerdict {
 	if (!secretMatches(headerValue(input.headers, 'authorization'), input.secret)) {
 		return {
@@ -113,20 +120,20 @@ export function readDelivery(input: {
 		};
 	}
 	const headers = visibleHeaders(input.headers);
-	const fresh: LogEvent[] = [];
+	const events: LogEvent[] = [];
 	const inThisDelivery = new Set<string>();
 	for (const candidate of envelope.data.events) {
 		const event = asObject(candidate) as LogEvent | undefined;
 		if (!event || event.eventType !== MFA_PREREGISTRATION_EVENT) continue;
-		const uuid = typeof event.uuid === 'string' ? event.uuid : undefined;
-		if (uuid !== undefined) {
-			if (input.seen.has(uuid) || inThisDelivery.has(uuid)) continue;
-			inThisDelivery.add(uuid);
+		if (typeof event.uuid === 'string') {
+			if (inThisDelivery.has(event.uuid) || input.seen?.has(event.uuid)) continue;
+			inThisDelivery.add(event.uuid);
 		}
-		fresh.push(event);
+		events.push(event);
 	}
-	for (const uuid of inThisDelivery) input.seen.add(uuid);
-	// Okta may deliver out of order; Array.prototype.sort is stable for equal times.
-	fresh.sort((a, b) => publishedTime(a) - publishedTime(b));
-	return { status: 200, events: fresh.map((event) => ({ event, envelope, headers })) };
+	for (const uuid of inThisDelivery) input.seen?.add(uuid);
+	return {
+		status: 200,
+		events: byPublished(events.map((event) => ({ event, envelope, headers }))),
+	};
 }

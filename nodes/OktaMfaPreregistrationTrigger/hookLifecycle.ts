@@ -13,9 +13,11 @@ import {
 import { oktaApiStatus } from '../okta/errors';
 import type { OktaEventHook } from '../okta/eventHooks';
 import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
+import { recoveryStart } from './recovery';
+import type { StoredRecovery } from './recovery';
 
 /** What the node keeps in its static data about its Okta hook. The secret never leaves it but to Okta. */
-export interface HookRegistration {
+export interface HookRegistration extends StoredRecovery {
 	hookId?: string;
 	secret?: string;
 	/**
@@ -34,6 +36,8 @@ function forget(context: IHookFunctions): void {
 	delete data.hookId;
 	delete data.secret;
 	delete data.lastUpdated;
+	delete data.logCursor;
+	delete data.emitted;
 }
 
 function webhookUrl(context: IHookFunctions): string {
@@ -106,6 +110,8 @@ export async function hookIsInPlace(this: IHookFunctions): Promise<boolean> {
 export async function registerHook(this: IHookFunctions): Promise<boolean> {
 	const uri = webhookUrl(this);
 	assertHttps(this, uri);
+	// Recovery reads the System Log from here: events before the hook could deliver are not ours.
+	const publishedAt = new Date();
 
 	// checkExists found the hook n8n knows unfit (deactivated, moved, edited...): replace it.
 	const { hookId: unfit } = registration(this);
@@ -136,7 +142,11 @@ export async function registerHook(this: IHookFunctions): Promise<boolean> {
 		throw verification.error;
 	}
 	const { verified } = verification;
-	const stored: HookRegistration = { hookId: hook.id, secret };
+	const stored: HookRegistration = {
+		hookId: hook.id,
+		secret,
+		logCursor: recoveryStart(publishedAt),
+	};
 	if (typeof verified?.lastUpdated === 'string') stored.lastUpdated = verified.lastUpdated;
 	Object.assign(registration(this), stored);
 	return true;

@@ -1,0 +1,78 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { toCardItem } from '../OktaMfaPreregistration/cardFields';
+import type { CardSource } from '../OktaMfaPreregistration/cardFields';
+import type { LogEvent } from '../okta/payloads';
+import type { Claim } from './claims';
+import { byPublished } from './delivery';
+import type { HookRegistration } from './hookLifecycle';
+import { recoverMissed, registrationFor, storeRecovery } from './recovery';
+
+type Response = ReturnType<IWebhookFunctions['getResponseObject']>;
+/** A delivered event, or one read from the System Log (no delivery around it). */
+type CardInput = Parameters<typeof toCardItem>[0];
+
+/**
+ * Whether n8n took the execution, read off its answer. With `responseMode: 'onReceived'` and
+ * `responseData: 'noData'`, n8n 2.41 answers 200 with an empty body only after WorkflowRunner.run
+ * created the execution; when that fails it answers an error (500), and when it hangs Okta closes
+ * the connection first. So: the response ended with 200 → taken; ended otherwise, or closed before
+ * n8n ended it → not taken, and the events stay free for Okta's retry and for recovery. (A close
+ * before n8n's answer while n8n still creates the execution later can make Okta's retry run again:
+ * a duplicate is preferred to a loss.)
+ */
+function settleWhenAnswered(response: Response, claim: Claim): void {
+	const decide = () => claim.settle(response.writableEnded && response.statusCode === 200);
+	response.once('finish', decide);
+	response.once('close', decide);
+}
+
+/**
+ * An authenticated Okta delivery: its events no other delivery has emitted or holds, plus (in a
+ * published workflow, when the option is on) the missed events recovery found, in one run, oldest
+ * first. The node does not answer Okta itself: n8n does, once the execution exists.
+ */
+export async function runAcceptedDelivery(
+	context: IWebhookFunctions,
+	stored: HookRegistration & IDataObject,
+	delivered: CardSource[],
+): Promise<IWebhookResponseData> {
+	const mode = context.getMode();
+	// Okta's hook id tells the test listener's hook from the published one. (Not the webhook URL:
+	// n8n resolves it through its expression engine, which costs milliseconds per delivery.)
+	const registration = registrationFor(
+		`${mode} ${context.getNode().webhookId} ${stored.hookId}`,
+		stored,
+	);
+	const claim = registration.claims.open();
+	const sources = await claim.take(delivered, ({ event }) =>
+		typeof event.uuid === 'string' ? event.uuid : undefined,
+	);
+
+	let recovered: LogEvent[] = [];
+	let cursor = registration.cursor;
+	// "Listen for test event" never reads the log (and n8n never saves its static data).
+	const production = mode !== 'manual';
+	if (production && context.getNodeParameter('recoverMissedEvents', true) !== false) {
+		({ events: recovered, cursor } = await recoverMissed(context, registration, claim));
+	}
+
+	const items = byPublished<CardInput>([...sources, ...recovered.map((event) => ({ event }))]).map(
+		(source) => ({ json: toCardItem(source) }),
+	);
+	const response = context.getResponseObject();
+	if (response.destroyed) {
+		// Okta gave up on this request while it waited: run nothing, Okta sends it again.
+		claim.settle(false);
+		return { noWebhookResponse: true };
+	}
+	if (production) storeRecovery(stored, registration, claim, cursor);
+	if (items.length === 0) {
+		// Nothing new: no execution to wait for. Okta wants 200 with an empty body.
+		claim.settle(true);
+		response.status(200).end();
+		return { noWebhookResponse: true };
+	}
+	settleWhenAnswered(response, claim);
+	return { workflowData: [items] };
+}
