@@ -7,6 +7,10 @@
  *                                                   one event (latest of the type, else a sample)
  *                                                   to the hook; without --hook-id, to the newest
  *                                                   "Listen for test event" hook
+ * npm run sandbox -- log --url <url> [--count N] [--lag SECONDS] [--event-type T]
+ *                                                   persist events in the System Log without
+ *                                                   delivering them (a backlog; --lag: published
+ *                                                   that long ago, persisted now)
  * Env alternatives: OKTA_SANDBOX_PORT, OKTA_SANDBOX_TOKEN, OKTA_SANDBOX_URL (for emit).
  */
 import * as https from 'https';
@@ -123,12 +127,22 @@ async function preview(flags: Record<string, string>): Promise<void> {
 	await control(url, 'POST', '/preview', payload);
 }
 
+async function log(flags: Record<string, string>): Promise<void> {
+	const payload: Record<string, unknown> = { count: Number(flags.count ?? 1) };
+	if (flags.lag !== undefined) payload.lagSeconds = Number(flags.lag);
+	if (flags['event-type']) payload.eventType = flags['event-type'];
+	const { status, json } = await control(sandboxUrl(flags, 'log'), 'POST', '/logs', payload, true);
+	if (status < 400)
+		console.log(`${(json as { added: number }).added} events added to the System Log`);
+}
+
 async function main(): Promise<void> {
 	const { command, flags } = args(process.argv.slice(2));
 	if (command === 'start') return start(flags);
 	if (command === 'emit') return emit(flags);
 	if (command === 'preview') return preview(flags);
-	throw new Error(`unknown command ${command}; use no command (start), "emit" or "preview"`);
+	if (command === 'log') return log(flags);
+	throw new Error(`unknown command ${command}; use no command (start), "emit", "preview" or "log"`);
 }
 
 main().catch((err) => {
