@@ -40,6 +40,8 @@ export interface ServiceAppInput {
 	publicKey: string | JsonWebKey | KeyObject;
 	/** The key's `kid` as Okta shows it; default random. */
 	keyId?: string;
+	/** More keys of the app (Okta allows several, e.g. while rotating). */
+	otherKeys?: { publicKey: string | JsonWebKey | KeyObject; keyId: string }[];
 	/** Granted Okta API scopes; default DEFAULT_APP_SCOPES (event hooks and okta.logs.read). */
 	scopes?: string[];
 	/** "Require DPoP header in token requests"; default true (Okta's default for new apps). */
@@ -53,6 +55,8 @@ export interface ServiceApp {
 	clientId: string;
 	keyId: string;
 	key: KeyObject;
+	/** Every key of the app by kid, the first one included. */
+	keys: Map<string, KeyObject>;
 	scopes: string[];
 	dpop: boolean;
 	adminRole: boolean;
@@ -106,6 +110,12 @@ const oauthError = (
 const invalidClient = (description: string) => oauthError(401, 'invalid_client', description);
 const invalidProof = (description: string) => oauthError(400, 'invalid_dpop_proof', description);
 
+function publicKeyOf(input: string | JsonWebKey | KeyObject): KeyObject {
+	if (typeof input === 'string') return createPublicKey(input);
+	if ('asymmetricKeyType' in input) return createPublicKey(input as KeyObject);
+	return createPublicKey({ key: input as JsonWebKey, format: 'jwk' });
+}
+
 /** jose's reason for refusing a client assertion, as the description Okta's endpoint gives. */
 function assertionRefusal(error: unknown, tokenUrl: string): string {
 	if (error instanceof errors.JWTExpired) return 'The client_assertion token is expired.';
@@ -154,16 +164,18 @@ export class OAuthServer {
 	}
 
 	addApp(input: ServiceAppInput): ServiceApp {
-		const key =
-			typeof input.publicKey === 'object' && 'asymmetricKeyType' in input.publicKey
-				? createPublicKey(input.publicKey as KeyObject)
-				: typeof input.publicKey === 'string'
-					? createPublicKey(input.publicKey)
-					: createPublicKey({ key: input.publicKey as JsonWebKey, format: 'jwk' });
+		const key = publicKeyOf(input.publicKey);
+		const keyId = input.keyId ?? E.randomAlnum(43);
 		const app: ServiceApp = {
 			clientId: input.clientId ?? E.oktaId('0oa'),
-			keyId: input.keyId ?? E.randomAlnum(43),
+			keyId,
 			key,
+			keys: new Map([
+				[keyId, key],
+				...(input.otherKeys ?? []).map(
+					(other) => [other.keyId, publicKeyOf(other.publicKey)] as [string, KeyObject],
+				),
+			]),
 			scopes: input.scopes ?? [...DEFAULT_APP_SCOPES],
 			dpop: input.dpop ?? true,
 			adminRole: input.adminRole ?? true,
@@ -254,10 +266,13 @@ export class OAuthServer {
 				'Client authentication failed. Either the client or the client credentials are invalid.',
 			);
 		}
-		// Okta's wording (support article "Okta Client Assertion Error: Invalid Key ID").
-		if (assertion.header.kid !== undefined && assertion.header.kid !== app.keyId)
-			return invalidClient('The client_assertion JWT kid is invalid.');
-		const refusal = await this.verifyAssertion(assertionText, app);
+		// Okta's wording (support article "Okta Client Assertion Error: Invalid Key ID"): a kid
+		// that names no key of the app, or none while the app has several keys.
+		const { kid } = assertion.header;
+		const key =
+			kid !== undefined ? app.keys.get(String(kid)) : app.keys.size === 1 ? app.key : undefined;
+		if (!key) return invalidClient('The client_assertion JWT kid is invalid.');
+		const refusal = await this.verifyAssertion(assertionText, app, key);
 		if (refusal) return refusal;
 
 		const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
@@ -296,10 +311,14 @@ export class OAuthServer {
 	}
 
 	/** RFC 7523 §3 with Okta's limits, verified by jose: undefined when valid, else the refusal. */
-	private async verifyAssertion(assertion: string, app: ServiceApp): Promise<Answer | undefined> {
+	private async verifyAssertion(
+		assertion: string,
+		app: ServiceApp,
+		key: KeyObject,
+	): Promise<Answer | undefined> {
 		let payload: JWTPayload;
 		try {
-			({ payload } = await jwtVerify(assertion, app.key, {
+			({ payload } = await jwtVerify(assertion, key, {
 				algorithms: SIGNING_ALGORITHMS,
 				issuer: app.clientId,
 				subject: app.clientId,

@@ -337,6 +337,26 @@ describe('the token endpoint', () => {
 			});
 		});
 
+		it('with several keys: the kid picks the key; without a kid Okta cannot tell which one signed', async () => {
+			const { app } = serviceApp(sandbox, rsa, {
+				dpop: false,
+				otherKeys: [{ publicKey: ec.publicKeyPem, keyId: 'second-key' }],
+			});
+			const ecKey = parsePrivateKey(ec.privateKeyPem);
+			expect((await token({ clientId: app.clientId, key: ecKey, kid: 'second-key' })).status).toBe(
+				200,
+			);
+			expect((await token({ clientId: app.clientId, kid: app.keyId })).status).toBe(200);
+			expect((await token({ clientId: app.clientId, key: ecKey })).json).toEqual({
+				error: 'invalid_client',
+				error_description: 'The client_assertion JWT kid is invalid.',
+			});
+			expect((await token({ clientId: app.clientId, key: ecKey, kid: app.keyId })).json).toEqual({
+				error: 'invalid_client',
+				error_description: 'The client_assertion signature is invalid.',
+			});
+		});
+
 		it.each([
 			['aud', { aud: 'https://elsewhere.okta.com/oauth2/v1/token' }, /audience/],
 			['exp in the past', { exp: Math.floor(Date.now() / 1000) - 10 }, /expired/],

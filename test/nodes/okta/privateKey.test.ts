@@ -88,6 +88,18 @@ describe('a private JWK in the Private Key field', () => {
 		);
 	});
 
+	it('a PEM key, Key ID empty, for an app with two keys: Okta cannot tell which, the advice says fill in Key ID', async () => {
+		const { credentials } = serviceApp(sandbox, rsa, {
+			otherKeys: [{ publicKey: ec.publicKeyPem, keyId: 'second-key' }],
+		});
+		const error = await failure(getToken({ ...credentials, keyId: '' }));
+		expect(error.message).toBe(
+			'Okta refused to issue an access token (invalid_client: The client_assertion JWT kid is invalid.)',
+		);
+		expect(error.description).toMatch(/fill in Key ID/);
+		expect(await getToken(credentials)).toMatchObject({ scheme: 'DPoP' });
+	});
+
 	it.each([
 		['the public key', rsa.publicKeyPem, /holds a public key$/],
 		[
