@@ -44,6 +44,13 @@ describe('the System Log: polling queries', () => {
 		expect(uuids(bounded)).toEqual([lagged.uuid, early.uuid]);
 	});
 
+	it("bounds a polling query's since by persistence time, a bounded query's by published", async () => {
+		const [lagged] = sb.addLogEvents(1, { lagSeconds: 120 });
+		expect(uuids(await logs({ since: agoIso(60) }))).toEqual([lagged.uuid]);
+		expect((await logs({ since: agoIso(60), until: agoIso(-60) })).json).toEqual([]);
+		expect(uuids(await logs({ since: agoIso(180), until: agoIso(-60) }))).toEqual([lagged.uuid]);
+	});
+
 	it('always sends a next link, even with no new events, and it resumes exactly after what was returned', async () => {
 		const first = await logs({ filter: MFA, since: agoIso(60), limit: '2' });
 		expect(first.json).toEqual([]);
