@@ -24,10 +24,13 @@ export const HTTP_NODE_NAME = 'Send shipment request';
 /** A documentation address (RFC 2606): the user puts their shipping or ticketing system's here. */
 export const PLACEHOLDER_URL = 'https://shipping.example.com/api/yubikey-shipments';
 const ORG_URL = 'https://acme.okta.com';
+/** n8n's workflow id format: 16 letters and digits. */
+export const EXAMPLE_WORKFLOW_ID = 'OktaYubiKeyShip1';
 /** The trigger's defaultVersion (the example's unit test checks it against the node). */
 export const TRIGGER_VERSION = 1.1;
 
 type Workflow = {
+	id: string;
 	name: string;
 	nodes: Array<Record<string, any>>;
 	connections: Record<string, unknown>;
@@ -115,6 +118,8 @@ export function buildExampleWorkflow(delivery = exampleDelivery()): Workflow {
 	);
 	const link = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
 	return {
+		// `n8n import:workflow` needs an id (2.41: NOT NULL); the editor's import keeps its own.
+		id: EXAMPLE_WORKFLOW_ID,
 		name: 'Okta: ship a preregistered YubiKey',
 		nodes: [trigger, prepare, send],
 		connections: { [TRIGGER_NODE_NAME]: link(fieldsName), [fieldsName]: link(HTTP_NODE_NAME) },
