@@ -8,6 +8,10 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import {
+	AUTHENTICATION_PROPERTY,
+	OKTA_CREDENTIALS,
+} from '../OktaMfaPreregistration/authentication';
 import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
 import { runAcceptedDelivery } from './acceptedDelivery';
 import { answerVerification, readDelivery } from './delivery';
@@ -31,18 +35,7 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 		defaults: { name: 'Okta MFA Preregistration Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'oktaEventHookApi',
-				required: true,
-				displayOptions: { show: { authentication: ['apiToken'] } },
-			},
-			{
-				name: 'oktaEventHookOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-		],
+		credentials: OKTA_CREDENTIALS,
 		webhooks: [
 			// Okta verifies the URL with a GET before it sends events by POST to the same path.
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
@@ -57,25 +50,7 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 			},
 		],
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{
-						name: 'API Token',
-						value: 'apiToken',
-						description: "An Okta API token; it acts with its creator's admin rights",
-					},
-					{
-						name: 'OAuth2 (Service App)',
-						value: 'oAuth2',
-						description:
-							'An Okta API Services app with private_key_jwt (and DPoP); recommended by Okta',
-					},
-				],
-				default: 'apiToken',
-			},
+			AUTHENTICATION_PROPERTY,
 			{
 				displayName: 'Recover Missed Events',
 				name: 'recoverMissedEvents',
