@@ -150,12 +150,14 @@ export async function readLog(
 		const events = response.body as LogEvent[];
 		read.events.push(...events);
 		const [nextLink] = linksWithRel(headerEntries(response.headers, 'link'), 'next');
-		const next = nextLink === undefined ? undefined : cursorFromNextLink(nextLink, orgUrl);
+		const resolved = nextLink === undefined ? undefined : cursorFromNextLink(nextLink, orgUrl);
+		// A next link elsewhere on the org would be refused as a stored position at the next read.
+		const next = resolved?.startsWith(`${LOGS_PATH}?`) ? resolved : undefined;
 		if (nextLink !== undefined && next === undefined) {
 			read.stoppedBy = 'error';
 			read.error = new NodeOperationError(
 				this.getNode(),
-				`Okta's next System Log link is not on the org's address; it was not followed`,
+				`Okta's next System Log link is not a System Log query on the org's address; it was not followed`,
 				{ description: `The org is ${orgUrl}; credentials are only sent there.` },
 			);
 			// The events of this page stay; without a next link of the org, re-reading this page is the only safe resume.

@@ -285,8 +285,16 @@ describe('reading the System Log', () => {
 		});
 		const refused = await read(cursor);
 		expect(refused).toMatchObject({ cursor, stoppedBy: 'error' });
-		expect(refused.error?.message).toMatch(/not on the org's address/);
+		expect(refused.error?.message).toMatch(/not a System Log query on the org's address/);
 		expect(logRequests()).toHaveLength(1);
+
+		sb.injectFault({
+			op: 'logs',
+			status: 200,
+			body: [],
+			headers: { Link: `<${sb.url}/api/v1/users?after=x>; rel="next"` },
+		});
+		expect(await read(cursor)).toMatchObject({ cursor, stoppedBy: 'error' });
 	});
 
 	it('refuses a stored position that is not a System Log query', async () => {
