@@ -4,6 +4,7 @@ import {
 	secretMatches,
 	visibleHeaders,
 } from '../../../nodes/OktaMfaPreregistrationTrigger/delivery';
+import { EventClaims } from '../../../nodes/OktaMfaPreregistrationTrigger/claims';
 import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
 import { makeEventOfType, makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
 
@@ -173,5 +174,61 @@ describe('the headers an item shows', () => {
 		).toEqual({
 			'x-okta-request-id': 'r',
 		});
+	});
+});
+
+describe("which events a delivery may emit (claims: done, or held until n8n's answer)", () => {
+	const uuidOf = (event: { uuid?: unknown }) =>
+		typeof event.uuid === 'string' ? event.uuid : undefined;
+
+	it('takes new events and holds them; n8n taking the execution makes them done', async () => {
+		const claims = new EventClaims(new SeenEvents(100));
+		const [a, b] = [makeMfaPreregisterEvent(), makeMfaPreregisterEvent()];
+		const claim = claims.open();
+		expect(await claim.take([a, b], uuidOf)).toEqual([a, b]);
+		expect(claims.isPending(a.uuid!)).toBe(true);
+		claim.settle(true);
+		expect([claims.isPending(a.uuid!), claims.isDone(a.uuid!)]).toEqual([false, true]);
+		expect(await claims.open().take([a, b], uuidOf)).toEqual([]);
+	});
+
+	it('frees the events of a delivery whose execution n8n did not create', async () => {
+		const claims = new EventClaims(new SeenEvents(100));
+		const a = makeMfaPreregisterEvent();
+		const failed = claims.open();
+		await failed.take([a], uuidOf);
+		failed.settle(false);
+		expect([claims.isPending(a.uuid!), claims.isDone(a.uuid!)]).toEqual([false, false]);
+		expect(await claims.open().take([a], uuidOf)).toEqual([a]);
+	});
+
+	it("makes a parallel delivery of a held event wait for the holder's outcome", async () => {
+		const claims = new EventClaims(new SeenEvents(100));
+		const [a, b] = [makeMfaPreregisterEvent(), makeMfaPreregisterEvent()];
+		const first = claims.open();
+		await first.take([a], uuidOf);
+		const second = claims.open().take([a, b], uuidOf);
+		let settled = false;
+		void second.then(() => (settled = true));
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(settled).toBe(false); // b is taken, a waits
+		first.settle(false);
+		expect(await second).toEqual([b, a]);
+	});
+
+	it('lets a waiting delivery drop the event once its holder ran it', async () => {
+		const claims = new EventClaims(new SeenEvents(100));
+		const a = makeMfaPreregisterEvent();
+		const first = claims.open();
+		await first.take([a], uuidOf);
+		const retry = claims.open().take([a], uuidOf);
+		first.settle(true);
+		expect(await retry).toEqual([]);
+	});
+
+	it('always passes events without a uuid (nothing to recognise them by)', async () => {
+		const claims = new EventClaims(new SeenEvents(100));
+		const anonymous = makeMfaPreregisterEvent({ uuid: null as never });
+		expect(await claims.open().take([anonymous, anonymous], uuidOf)).toHaveLength(2);
 	});
 });
