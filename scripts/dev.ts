@@ -2,63 +2,75 @@
  * `npm run dev`: the package inside a real, pinned n8n (2.41.1), with the Okta sandbox as Okta.
  *
  * Builds the package, starts the sandbox (https://localhost:8443 unless busy) and n8n
- * (https://localhost:5678 unless busy; user folder .cache/n8n-dev-home, kept between runs), sets up
- * the owner, an Okta credential and the example workflow "Okta YubiKey shipment", publishes it and
- * prints how to log in and how to make the sandbox send an event. `tsc --watch` rebuilds dist/ on
- * change; n8n loads nodes at start, so restart `npm run dev` to pick up a change. Ctrl-C stops all.
+ * (https://localhost:5678 unless busy; user folder .cache/n8n-dev-home, kept between runs), and
+ * sets up (devkit/n8n/devWorkflows.ts) the owner, both Okta credentials, a published workflow per
+ * trigger and the example workflow. `tsc --watch` rebuilds dist/ on change; n8n loads nodes at
+ * start, so restart `npm run dev` to pick up a change. Ctrl-C stops all.
+ *
+ * `npm run dev -- event` (in another terminal): one MFA preregistration event, delivered to the
+ * hooks and in the System Log; waits for both workflows' runs (devkit/n8n/devEvent.ts).
  *
  * Options: --port <n8n port> --sandbox-port <port> --fresh (start with an empty n8n user folder)
  *          --no-watch --echo (show n8n's log)
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_OWNER, waitFor } from '../devkit/n8n/http';
+import { DEV_HOME, removeDevSession, sendDevEvent, writeDevSession } from '../devkit/n8n/devEvent';
+import { DEV_NAMES, setUpDevWorkflows } from '../devkit/n8n/devWorkflows';
+import { DEFAULT_OWNER } from '../devkit/n8n/http';
 import {
-	CACHE_DIR,
 	REPO_ROOT,
 	ensureN8nInstalled,
 	freePort,
 	isPortFree,
 	startN8n,
-	type N8nInstance,
 } from '../devkit/n8n/runtime';
-import {
-	SHIPMENT_NODE,
-	createOktaCredential,
-	findTriggerType,
-	triggerWorkflow,
-} from '../devkit/n8n/workflows';
 import { startOktaSandbox } from '../devkit/okta-sandbox';
 import { getTestPki } from '../devkit/okta-sandbox/pki';
 
-const WORKFLOW_NAME = 'Okta YubiKey shipment';
-
-function arg(name: string): string | undefined {
+const arg = (name: string) => {
 	const i = process.argv.indexOf(`--${name}`);
 	return i >= 0 ? process.argv[i + 1] : undefined;
-}
+};
 const flag = (name: string) => process.argv.includes(`--${name}`);
+const pickPort = async (preferred: number) =>
+	(await isPortFree(preferred)) ? preferred : await freePort();
 
-async function pickPort(preferred: number) {
-	return (await isPortFree(preferred)) ? preferred : await freePort();
+/** `tsc --watch` on the package; says when dist/ was rebuilt (n8n needs a restart to load it). */
+function watchSources() {
+	const tsc = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc');
+	const watcher = spawn(tsc, ['-p', 'tsconfig.json', '--watch', '--preserveWatchOutput'], {
+		cwd: REPO_ROOT,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let changed = false;
+	watcher.stdout.on('data', (d: Buffer) => {
+		for (const line of d.toString().split('\n')) {
+			if (/File change detected/.test(line)) changed = true;
+			else if (/error TS/.test(line)) console.log(`[tsc] ${line.trim()}`);
+			else if (/Found \d+ errors?/.test(line) && changed) {
+				changed = false;
+				console.log(
+					/Found 0 errors/.test(line)
+						? '[tsc] dist/ rebuilt: restart `npm run dev` so that n8n loads the change'
+						: `[tsc] ${line.trim()}`,
+				);
+			}
+		}
+	});
+	return () => void watcher.kill();
 }
 
 async function main() {
 	const started = Date.now();
-	const cleanups: Array<() => Promise<void> | void> = [];
+	const cleanups: Array<() => Promise<void> | void> = [removeDevSession];
 	let stopping = false;
 	const stopAll = async (code: number) => {
 		if (stopping) return;
 		stopping = true;
 		console.log('\n[dev] stopping...');
-		for (const cleanup of cleanups.reverse()) {
-			try {
-				await cleanup();
-			} catch (error) {
-				console.error('[dev] cleanup failed:', error);
-			}
-		}
+		for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(console.error);
 		process.exit(code);
 	};
 	process.on('SIGINT', () => void stopAll(0));
@@ -66,139 +78,74 @@ async function main() {
 
 	try {
 		ensureN8nInstalled();
-
 		console.log('[dev] building the package (npm run build)...');
-		const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
-		if (build.status !== 0) throw new Error('npm run build failed');
+		if (spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' }).status !== 0)
+			throw new Error('npm run build failed');
 
-		const pki = await getTestPki();
+		const pki = getTestPki();
 		const sandbox = await startOktaSandbox({
 			port: await pickPort(Number(arg('sandbox-port') ?? 8443)),
 		});
 		cleanups.push(() => sandbox.close());
 		console.log(`[dev] Okta sandbox on ${sandbox.url}`);
 
-		const userFolder = path.join(CACHE_DIR, 'n8n-dev-home');
-		if (flag('fresh')) fs.rmSync(userFolder, { recursive: true, force: true });
-		const n8n: N8nInstance = await startN8n({
-			userFolder,
+		if (flag('fresh')) fs.rmSync(DEV_HOME, { recursive: true, force: true });
+		const n8n = await startN8n({
+			userFolder: DEV_HOME,
 			port: await pickPort(Number(arg('port') ?? 5678)),
-			extensionsDir: path.join(REPO_ROOT, 'dist'),
 			tls: { keyPath: pki.serverKeyPath, certPath: pki.serverCertPath, caCertPath: pki.caCertPath },
 			echo: flag('echo'),
 		});
 		cleanups.push(() => n8n.stop());
 		n8n.process.on('exit', (code) => {
-			if (!stopping) {
-				console.error(`[dev] n8n exited (${code}); see ${n8n.logFile}`);
-				void stopAll(1);
-			}
+			if (stopping) return;
+			console.error(`[dev] n8n exited (${code}); see ${n8n.logFile}`);
+			void stopAll(1);
 		});
 
-		const http = n8n.http;
-		await http.setupOrLogin(DEFAULT_OWNER);
-		await http.createApiKey(`dev-${Date.now()}`);
-		const trigger = await findTriggerType(http);
-
-		// The sandbox is new on every run (new token, maybe a new port): replace the example workflow
-		// and its credential. Unpublishing is asynchronous in 2.x: delete only once it settled.
-		const workflows = await http.api<any>('GET', '/workflows?limit=250');
-		for (const old of workflows.data.filter((w: any) => w.name === WORKFLOW_NAME)) {
-			if (old.active) await http.unpublishWorkflow(old.id).catch(() => undefined);
-			await waitFor(
-				async () => {
-					try {
-						await http.deleteWorkflow(old.id);
-						return true;
-					} catch (error) {
-						if (/still being unpublished/i.test(String(error))) return false;
-						throw error;
-					}
-				},
-				{ timeoutMs: 60000, intervalMs: 1000, what: `deleting the old workflow ${old.id}` },
-			);
-		}
-		const credentials = await http.rest<any[]>('GET', '/credentials');
-		for (const old of credentials.filter(
-			(c) => c.type === 'oktaEventHookApi' && c.name === 'Okta sandbox',
-		)) {
-			await http.api('DELETE', `/credentials/${old.id}`);
-		}
-		const credential = await createOktaCredential(http, sandbox.url, sandbox.token);
-
-		// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the API assigns the webhook id itself
-		const { webhookId, ...workflowBody } = triggerWorkflow({
-			name: WORKFLOW_NAME,
-			triggerType: trigger.name,
-			triggerVersion: trigger.version,
-			credential,
-			downstream: [SHIPMENT_NODE],
+		await n8n.http.setupOrLogin(DEFAULT_OWNER);
+		await n8n.http.createApiKey(`dev-${Date.now()}`);
+		const dev = await setUpDevWorkflows(n8n.http, sandbox);
+		const { workflows, credentials, published } = dev;
+		writeDevSession({
+			pid: process.pid,
+			n8nUrl: n8n.baseUrl,
+			sandboxUrl: sandbox.url,
+			caCertPath: pki.caCertPath,
+			workflows,
 		});
-		const workflow = await http.createWorkflow(workflowBody);
-		await http.publishWorkflow(workflow.id);
-		let published = 'unknown';
-		try {
-			const status = await waitFor(
-				async () => {
-					const s = await http.publicationStatus(workflow.id);
-					return s && ['published', 'partial', 'failed'].includes(s.status) ? s : undefined;
-				},
-				{ timeoutMs: 60000, what: 'publication' },
-			);
-			published = JSON.stringify(status);
-		} catch (error) {
-			published = String(error);
-		}
-		const hooks = sandbox.hooks();
+		if (!flag('no-watch')) cleanups.push(watchSources());
 
-		let watcher: ChildProcess | undefined;
-		if (!flag('no-watch')) {
-			watcher = spawn(
-				path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc'),
-				['-p', 'tsconfig.json', '--watch', '--preserveWatchOutput'],
-				{
-					cwd: REPO_ROOT,
-					stdio: ['ignore', 'pipe', 'pipe'],
-				},
-			);
-			let changed = false;
-			watcher.stdout!.on('data', (d: Buffer) => {
-				for (const line of d.toString().split('\n')) {
-					if (/File change detected/.test(line)) changed = true;
-					else if (/error TS/.test(line)) console.log(`[tsc] ${line.trim()}`);
-					else if (/Found \d+ errors?/.test(line) && changed) {
-						changed = false;
-						console.log(
-							/Found 0 errors/.test(line)
-								? '[tsc] dist/ rebuilt: restart `npm run dev` so that n8n loads the change'
-								: `[tsc] ${line.trim()}`,
-						);
-					}
-				}
-			});
-			cleanups.push(() => {
-				watcher?.kill();
-			});
-		}
-
-		const seconds = ((Date.now() - started) / 1000).toFixed(0);
+		const open = (w: { id: string; name: string }) =>
+			`${n8n.baseUrl}/workflow/${w.id}  "${w.name}"`;
+		const hooks = sandbox.hooks().map((h) => `${h.id} ${h.status}/${h.verificationStatus}`);
 		console.log(`
-================ n8n dev (ready in ${seconds} s) ================
-Editor:    ${n8n.baseUrl}/workflow/${workflow.id}
-Login:     ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}
-Node type: ${trigger.name} (v${trigger.version})
-Workflow:  "${WORKFLOW_NAME}" (id ${workflow.id}), publication: ${published}
-Sandbox:   ${sandbox.url} (token ${sandbox.token}); hooks: ${hooks.map((h: any) => `${h.id} ${h.status}/${h.verificationStatus} -> ${h.channel?.config?.uri}`).join(', ') || 'none'}
-Emit an MFA preregistration event:
-  npm run sandbox -- emit --url ${sandbox.url} --count 1
-n8n log:   ${n8n.logFile}
-The browser must trust the test CA (${pki.caCertPath}) or accept the warning.
-Ctrl-C stops n8n, the sandbox${watcher ? ' and tsc --watch' : ''}.
-=================================================================`);
+================ n8n dev (ready in ${((Date.now() - started) / 1000).toFixed(0)} s) ================
+Log in:      ${n8n.baseUrl}  ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}
+             (the browser must trust the test CA ${pki.caCertPath}, or accept the warning)
+Workflows:   ${open(workflows.eventHook)}  ${published.eventHook}
+             ${open(workflows.poll)}  ${published.poll}, polls every minute
+             ${open(workflows.example)}  imported, with pinned data
+Credentials: "${DEV_NAMES.apiToken}" (token ${sandbox.token})
+             "${DEV_NAMES.oauth}" (client ${credentials.oauth.clientId}, scopes ${credentials.oauth.scopes.join(' ')}, admin role)
+Okta:        ${sandbox.url}  hooks: ${hooks.join(', ') || 'none'}
+
+Make an MFA preregistration event (delivered to the hooks and in the System Log), in another terminal:
+  npm run dev -- event
+Okta's event hook Preview, after "Listen for test event" in the editor:
+  npm run sandbox -- preview --url ${sandbox.url}
+n8n's log: ${n8n.logFile}
+Ctrl-C stops n8n, the sandbox${flag('no-watch') ? '' : ' and tsc --watch'}.
+=====================================================================`);
 	} catch (error) {
 		console.error('[dev] failed:', error);
 		await stopAll(1);
 	}
 }
 
-void main();
+if (process.argv[2] === 'event')
+	sendDevEvent().catch((error: unknown) => {
+		console.error(error instanceof Error ? error.message : error);
+		process.exit(1);
+	});
+else void main();
