@@ -94,7 +94,8 @@ export function cursorFromNextLink(link: string, orgUrl: string): LogCursor | un
 }
 
 function pageLimit(cursor: LogCursor): number {
-	const limit = Number(new URLSearchParams(cursor.split('?')[1] ?? '').get('limit'));
+	const text = new URLSearchParams(cursor.split('?')[1] ?? '').get('limit');
+	const limit = text === null || text.trim() === '' ? NaN : Number(text);
 	return Number.isInteger(limit) && limit >= 0 ? limit : DEFAULT_LIMIT;
 }
 

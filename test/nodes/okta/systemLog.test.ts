@@ -191,6 +191,16 @@ describe('reading the System Log', () => {
 		expect(uuids(await read(empty.cursor))).toEqual([event.uuid]);
 	});
 
+	it("takes a page without `limit` as Okta's default 100: a full one is not the end", async () => {
+		const backlog = sb.addLogEvents(150).map((event) => event.uuid);
+		const query = new URLSearchParams(start().split('?')[1]);
+		query.delete('limit');
+		const all = await read(`/api/v1/logs?${query.toString()}`, 5);
+		expect(uuids(all)).toEqual(backlog);
+		expect(all.caughtUp).toBe(true);
+		expect(logRequests()).toHaveLength(2);
+	});
+
 	it('pages through a backlog within maxPages, and carries on where it stopped', async () => {
 		const backlog = sb.addLogEvents(25).map((event) => event.uuid);
 		const first = await read(start(10), 2);
