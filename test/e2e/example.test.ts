@@ -4,10 +4,14 @@
  * card's fields (Okta's catalog keys) and sends the shipment request, here to a local placeholder
  * server instead of the file's placeholder address. The e2e stack loads the package from
  * N8N_CUSTOM_EXTENSIONS, where the trigger's type is `CUSTOM.…`: exampleFor() renames it.
+ * Both ways the README gives are taken: the editor's import (saved through n8n's REST API, as
+ * the editor does) and `n8n import:workflow`.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import {
 	EXAMPLE_WORKFLOW_FILE,
 	HTTP_NODE_NAME,
@@ -19,10 +23,12 @@ import {
 	TRIGGER_NODE_NAME,
 	nodeItems,
 	startStack,
+	waitFor,
 	waitForExecutions,
 	type Stack,
 } from '../../devkit/n8n/stack';
 import { SHIPMENT_NODE } from '../../devkit/n8n/workflows';
+import { REPO_ROOT, ensureN8nInstalled } from '../../devkit/n8n/runtime';
 
 interface Received {
 	method?: string;
@@ -31,6 +37,8 @@ interface Received {
 	body: string;
 }
 
+const file = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW_FILE, 'utf8'));
+const pinned = file.pinData[TRIGGER_NODE_NAME][0].json;
 let stack: Stack;
 let placeholder: http.Server;
 const received: Received[] = [];
@@ -59,34 +67,62 @@ afterAll(async () => {
 	await new Promise((resolve) => placeholder?.close(resolve));
 });
 
-test('the example imports with its pinned event and runs: Edit Fields maps the catalog keys, HTTP Request sends them', async () => {
-	const file = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW_FILE, 'utf8'));
-	expect(file.nodes.find((n: any) => n.name === TRIGGER_NODE_NAME).type).toBe(
-		INSTALLED_TRIGGER_TYPE,
-	);
+function exampleHere(name: string) {
 	const { port } = placeholder.address() as AddressInfo;
 	const local = exampleFor(file, {
 		triggerType: stack.trigger.name,
 		httpUrl: `http://127.0.0.1:${port}/api/yubikey-shipments`,
 	});
+	return { ...local, name };
+}
 
-	// What the editor sends when the imported workflow is saved.
-	const created = await stack.http.rest('POST', '/workflows', local);
-	const stored = await stack.http.rest('GET', `/workflows/${created.id}`);
-	const pinned = file.pinData[TRIGGER_NODE_NAME][0].json;
-	expect(stored.pinData[TRIGGER_NODE_NAME]).toEqual([{ json: pinned }]);
-	expect(stored.nodes.map((n: any) => n.type)).toEqual([
-		stack.trigger.name,
-		'n8n-nodes-base.set',
-		'n8n-nodes-base.httpRequest',
-	]);
+/** `n8n import:workflow --input=<file>` against the running n8n's user folder and database. */
+function importWithCli(workflow: Record<string, unknown>): string {
+	const input = path.join(stack.userFolder, 'example-import.json');
+	fs.writeFileSync(input, JSON.stringify(workflow));
+	const runtime = ensureN8nInstalled(() => undefined);
+	const run = spawnSync(runtime.node, [runtime.n8nBin, 'import:workflow', `--input=${input}`], {
+		cwd: stack.userFolder,
+		encoding: 'utf8',
+		timeout: 120000,
+		env: {
+			PATH: `${runtime.binDir}${path.delimiter}${process.env.PATH ?? ''}`,
+			HOME: process.env.HOME,
+			N8N_USER_FOLDER: stack.userFolder,
+			DB_TYPE: 'sqlite',
+			N8N_CUSTOM_EXTENSIONS: stack.options.extensionsDir ?? path.join(REPO_ROOT, 'dist'),
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+		},
+	});
+	fs.writeFileSync(
+		path.join(REPO_ROOT, 'test-results', 'n8n-example-import.log'),
+		run.stdout + run.stderr,
+	);
+	if (run.status !== 0) throw new Error(`import:workflow failed: ${run.stdout}\n${run.stderr}`);
+	return run.stdout + run.stderr;
+}
 
-	// "Execute workflow": the trigger has pinned data, so n8n runs it at once, no Okta hook.
-	const run = await stack.http.rest('POST', `/workflows/${created.id}/run`, {
+async function workflowNamed(name: string) {
+	const found = await waitFor(
+		async () => {
+			const all = await stack.http.rest<any[]>('GET', '/workflows');
+			return all.find((w) => w.name === name);
+		},
+		{ timeoutMs: 30000, what: `workflow "${name}" in n8n's list` },
+	);
+	return await stack.http.rest('GET', `/workflows/${found.id}`);
+}
+
+/** "Execute workflow" with the pinned event, and what each node gave. */
+async function runWithPinnedData(workflowId: string) {
+	received.length = 0;
+	// The trigger has pinned data, so n8n runs at once: no Okta hook, no waiting.
+	const run = await stack.http.rest('POST', `/workflows/${workflowId}/run`, {
 		triggerToStartFrom: { name: TRIGGER_NODE_NAME },
 	});
 	expect(run).toEqual({ executionId: expect.any(String) });
-	const [execution] = await waitForExecutions(stack, created.id, 1);
+	const [execution] = await waitForExecutions(stack, workflowId, 1);
 	expect(execution).toMatchObject({ mode: 'manual', status: 'success' });
 	expect(stack.sandbox.hooks()).toEqual([]);
 
@@ -111,4 +147,33 @@ test('the example imports with its pinned event and runs: Edit Fields maps the c
 	expect(received[0].headers['content-type']).toMatch(/^application\/json/);
 	expect(JSON.parse(received[0].body)).toEqual(shipment);
 	expect(nodeItems(execution, HTTP_NODE_NAME)).toEqual([{ shipment: 'queued' }]);
+}
+
+test('the file names the trigger as installed from the community package', () => {
+	expect(file.nodes.find((n: any) => n.name === TRIGGER_NODE_NAME).type).toBe(
+		INSTALLED_TRIGGER_TYPE,
+	);
+});
+
+test('imported as the editor saves it: the pinned event is there, and a run maps and sends the catalog keys', async () => {
+	// The editor imports a file into the workflow it has open, which keeps its own id.
+	const { id: fileId, ...imported } = exampleHere('example (editor)');
+	expect(fileId).toMatch(/^[A-Za-z0-9]{16}$/);
+	const created = await stack.http.rest('POST', '/workflows', imported);
+	const stored = await stack.http.rest('GET', `/workflows/${created.id}`);
+	expect(stored.pinData[TRIGGER_NODE_NAME]).toEqual([{ json: pinned }]);
+	expect(stored.nodes.map((n: any) => n.type)).toEqual([
+		stack.trigger.name,
+		'n8n-nodes-base.set',
+		'n8n-nodes-base.httpRequest',
+	]);
+	await runWithPinnedData(created.id);
+});
+
+test('imported with `n8n import:workflow`: the same', async () => {
+	importWithCli(exampleHere('example (cli)'));
+	const stored = await workflowNamed('example (cli)');
+	expect(stored.id).toBe(file.id);
+	expect(stored.pinData[TRIGGER_NODE_NAME]).toEqual([{ json: pinned }]);
+	await runWithPinnedData(stored.id);
 });
