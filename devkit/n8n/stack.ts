@@ -31,8 +31,11 @@ export interface Stack {
 	tls: { keyPath: string; certPath: string; caCertPath: string };
 	userFolder: string;
 	options: StartN8nOptions;
-	/** Stops n8n and starts it again on the same port and user folder (same DB, same webhook URLs). */
-	restart(): Promise<void>;
+	/**
+	 * Stops n8n and starts it again on the same port and user folder (same DB, same webhook URLs);
+	 * `whileStopped` runs in between (e.g. events Okta cannot deliver).
+	 */
+	restart(whileStopped?: () => Promise<void>): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -104,8 +107,9 @@ export async function startStack(
 		tls,
 		userFolder,
 		options: startOptions,
-		async restart() {
+		async restart(whileStopped) {
 			await stack.n8n.stop();
+			await whileStopped?.();
 			stack.n8n = await startN8n(startOptions);
 			const apiKey = stack.http.apiKey;
 			stack.http = stack.n8n.http;

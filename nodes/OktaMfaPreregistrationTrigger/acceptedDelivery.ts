@@ -6,7 +6,7 @@ import type { LogEvent } from '../okta/payloads';
 import type { Claim } from './claims';
 import { byPublished } from './delivery';
 import type { HookRegistration } from './hookLifecycle';
-import { recoverMissed, registrationFor, storeRecovery } from './recovery';
+import { keepMarkedUntilSaved, recoverMissed, registrationFor, storeRecovery } from './recovery';
 
 type Response = ReturnType<IWebhookFunctions['getResponseObject']>;
 /** A delivered event, or one read from the System Log (no delivery around it). */
@@ -74,5 +74,6 @@ export async function runAcceptedDelivery(
 		return { noWebhookResponse: true };
 	}
 	settleWhenAnswered(response, claim);
+	if (production) void keepMarkedUntilSaved(stored, claim);
 	return { workflowData: [items] };
 }

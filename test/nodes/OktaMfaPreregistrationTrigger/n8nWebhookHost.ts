@@ -3,9 +3,10 @@
  * webhook-helpers.js executeWebhook), around n8n-core's real WebhookContext and HookContext:
  * - each request loads the workflow's static data afresh from the "database";
  * - webhook() runs; if it answered itself (noWebhookResponse), n8n saves static data after it;
- * - if it returned workflowData, n8n creates the execution (WorkflowRunner.run), then saves static
- *   data, then answers 200 with the empty body of responseData 'noData'; when creating the
- *   execution fails it answers 500 and saves nothing.
+ * - if it returned workflowData, n8n creates the execution (WorkflowRunner.run, which resets the
+ *   static data's __dataChanged flag: it wraps the same object in Workflows of its own), then
+ *   saves static data, then answers 200 with the empty body of responseData 'noData'; when
+ *   creating the execution fails it answers 500 and saves nothing.
  * Static data is saved only when the node changed it (`__dataChanged`), the whole object replaced.
  */
 import * as https from 'node:https';
@@ -130,6 +131,10 @@ export async function startN8nWebhookHost(options: {
 				return;
 			}
 			if (!result.workflowData) throw new Error('the trigger answered nothing');
+			// WorkflowRunner.run builds its own Workflow around the same static data object, which
+			// resets its __dataChanged flag, then inserts the execution (a database write).
+			Object.defineProperty(staticData, '__dataChanged', { value: false, writable: true });
+			await new Promise((resolve) => setTimeout(resolve, 20));
 			if (host.failExecutions) throw new Error('SQLITE_BUSY: database is locked');
 			executions.push({
 				mode: manual ? 'manual' : 'webhook',
