@@ -56,23 +56,42 @@ test('n8n stopped while events happen: the next delivery runs them with its own,
 	await sleep(Math.max(0, missedAt + SETTLE_MS + 1000 - Date.now()));
 
 	stack.sandbox.clearRequests();
-	const live = stack.sandbox.makeEvent();
-	const [next] = await stack.sandbox.deliver([live]);
-	expect(next.attempts).toEqual([expect.objectContaining({ status: 200, body: '' })]);
-	const executions = await waitForExecutions(stack, wf.id, 2);
-	const items = nodeItems(executions[0], 'No Operation');
-	expect(uuids(items)).toEqual([...missed.map((event) => event.uuid), live.uuid]);
-	for (const item of items.slice(0, 2)) {
+	// The next delivery carries them. A freshly started n8n may take longer than the trigger's 1 s
+	// budget for its first System Log read: then that delivery runs alone and the read's page rides
+	// in the delivery after it (Okta's 3 s answer matters more).
+	const runs: Array<{ live: LogEvent; deliveryId: string; items: any[] }> = [];
+	while (runs.length < 3 && !runs.some((run) => run.items.length > 1)) {
+		const live = stack.sandbox.makeEvent();
+		const [next] = await stack.sandbox.deliver([live]);
+		expect(next.attempts).toEqual([expect.objectContaining({ status: 200, body: '' })]);
+		const executions = await waitForExecutions(stack, wf.id, 2 + runs.length);
+		runs.push({
+			live,
+			deliveryId: next.deliveryId,
+			items: nodeItems(executions[0], 'No Operation'),
+		});
+		await sleep(2000);
+	}
+	const withMissed = runs.find((run) => run.items.length > 1)!;
+	expect(uuids(withMissed.items)).toEqual([
+		...missed.map((event) => event.uuid),
+		withMissed.live.uuid,
+	]);
+	for (const item of withMissed.items.slice(0, 2)) {
 		expect(item).toMatchObject({ eventId: null, eventTime: null, source: null, headers: null });
 		expect(item.eventType).toBe('system.mfa.preregister.initiate');
 	}
-	expect(items[2].eventId).toBe(next.deliveryId);
+	expect(withMissed.items[2].eventId).toBe(withMissed.deliveryId);
+	// Every other run carried only its own event: nothing twice.
+	for (const run of runs.filter((candidate) => candidate !== withMissed))
+		expect(uuids(run.items)).toEqual([run.live.uuid]);
+	const live = runs[runs.length - 1].live;
 
 	// A late Okta retry of a recovered event and a repeat of the live one run nothing.
 	const [late] = await stack.sandbox.deliver([missed[0], live]);
 	expect(late.attempts).toEqual([expect.objectContaining({ status: 200, body: '' })]);
 	await sleep(3000);
-	expect(await executionsOf(stack, wf.id)).toHaveLength(2);
-	// One System Log read since the start: the later delivery came within the minute.
+	expect(await executionsOf(stack, wf.id)).toHaveLength(1 + runs.length);
+	// One System Log read since the start: the later deliveries came within the minute.
 	expect(stack.sandbox.requests.filter((request) => request.op === 'logs')).toHaveLength(1);
 }, 240_000);
