@@ -10,6 +10,8 @@ import { Workflow } from 'n8n-workflow';
 import type {
 	ICredentialType,
 	IDataObject,
+	IHookFunctions,
+	IHttpRequestOptions,
 	INode,
 	INodeParameters,
 	INodeType,
@@ -76,6 +78,27 @@ function nodeTypesWith(name: string, nodeType: INodeType): INodeTypes {
 	};
 }
 
+/** The additionalData n8n hands every context: its URLs and the credentials helper. */
+export function additionalDataFor(
+	credentialsHelper: InMemoryCredentialsHelper,
+	instanceUrl = 'http://localhost:5678',
+): IWorkflowExecuteAdditionalData {
+	const base = instanceUrl.replace(/\/+$/, '');
+	return {
+		credentialsHelper,
+		instanceBaseUrl: `${base}/`,
+		restApiUrl: `${base}/rest`,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('Sub-workflows are not part of these tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
 /** A real Workflow holding one node of `nodeType`, with the additionalData n8n would give it. */
 export function testWorkflow(options: TestWorkflowOptions): TestWorkflow {
 	setUpN8nCore();
@@ -110,25 +133,10 @@ export function testWorkflow(options: TestWorkflowOptions): TestWorkflow {
 		settings: {},
 	});
 	const store = options.credentials?.[0]?.store ?? new CredentialStore();
-	const instanceUrl = (options.instanceUrl ?? 'http://localhost:5678').replace(/\/+$/, '');
-	const additionalData = {
-		credentialsHelper: new InMemoryCredentialsHelper(
-			store,
-			options.credentialTypes,
-			options.onAuthenticated,
-		),
-		instanceBaseUrl: `${instanceUrl}/`,
-		restApiUrl: `${instanceUrl}/rest`,
-		webhookBaseUrl: `${instanceUrl}/webhook`,
-		webhookTestBaseUrl: `${instanceUrl}/webhook-test`,
-		webhookWaitingBaseUrl: `${instanceUrl}/webhook-waiting`,
-		formWaitingBaseUrl: `${instanceUrl}/form-waiting`,
-		variables: {},
-		currentNodeParameters: undefined,
-		executeWorkflow: async () => {
-			throw new Error('Sub-workflows are not part of these tests');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = additionalDataFor(
+		new InMemoryCredentialsHelper(store, options.credentialTypes, options.onAuthenticated),
+		options.instanceUrl,
+	);
 	return { workflow, node, nodeType, additionalData };
 }
 
@@ -155,17 +163,34 @@ function webhookData(target: TestWorkflow, webhookName: string, isTest: boolean)
 	};
 }
 
+/** Changes each request before n8n-core sends it: client-side faults (short timeouts, refused ports). */
+export type RequestAdjustment = (request: IHttpRequestOptions) => IHttpRequestOptions;
+
 export interface HookContextOptions {
 	/** 'manual' for the editor's test listener (its webhook URLs are /webhook-test/…). */
 	mode?: WorkflowExecuteMode;
 	activation?: WorkflowActivateMode;
 	webhookName?: string;
+	adjustRequest?: RequestAdjustment;
+}
+
+/** Puts `adjust` in front of the context's real httpRequestWithAuthentication. */
+function withAdjustedRequests<T extends { helpers: IHookFunctions['helpers'] }>(
+	context: T,
+	adjust?: RequestAdjustment,
+): T {
+	if (!adjust) return context;
+	const send = context.helpers.httpRequestWithAuthentication;
+	context.helpers.httpRequestWithAuthentication = async function (type, request, more) {
+		return await send.call(this, type, adjust({ ...request }), more);
+	};
+	return context;
 }
 
 /** IHookFunctions for the node's webhook methods (checkExists, create, delete). */
 export function hookContext(target: TestWorkflow, options: HookContextOptions = {}): HookContext {
 	const mode = options.mode ?? 'trigger';
-	return new HookContext(
+	const context = new HookContext(
 		target.workflow,
 		target.node,
 		target.additionalData,
@@ -173,6 +198,7 @@ export function hookContext(target: TestWorkflow, options: HookContextOptions = 
 		options.activation ?? 'activate',
 		webhookData(target, options.webhookName ?? 'default', mode === 'manual'),
 	);
+	return withAdjustedRequests(context, options.adjustRequest);
 }
 
 /** What n8n's express server gives webhook(): the request with body, params and query parsed. */
@@ -238,16 +264,18 @@ export interface PollContextOptions {
 	/** 'trigger' for a published workflow's schedule, 'manual' for the editor's "Fetch test event". */
 	mode?: 'trigger' | 'manual';
 	activation?: WorkflowActivateMode;
+	adjustRequest?: RequestAdjustment;
 }
 
 /** IPollFunctions: the node's static data lives in the TestWorkflow, so it persists between polls. */
 export function pollContext(target: TestWorkflow, options: PollContextOptions = {}): PollContext {
 	const mode = options.mode ?? 'trigger';
-	return new PollContext(
+	const context = new PollContext(
 		target.workflow,
 		target.node,
 		target.additionalData,
 		mode,
 		options.activation ?? (mode === 'manual' ? 'manual' : 'activate'),
 	);
+	return withAdjustedRequests(context, options.adjustRequest);
 }

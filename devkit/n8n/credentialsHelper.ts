@@ -89,15 +89,17 @@ export class CredentialStore {
 	}
 
 	/** The stored data (what n8n's database holds, e.g. a token preAuthentication fetched). */
-	async read(credential: SavedCredential): Promise<ICredentialDataDecryptedObject> {
-		return await this.load(credential, credential.type).getData();
+	read(credential: SavedCredential): ICredentialDataDecryptedObject {
+		return JSON.parse(
+			this.load(credential, credential.type).data!,
+		) as ICredentialDataDecryptedObject;
 	}
 
-	async write(
+	write(
 		details: INodeCredentialsDetails,
 		type: string,
 		data: ICredentialDataDecryptedObject,
-	): Promise<void> {
+	): void {
 		this.load(details, type);
 		this.rows.get(details.id!)!.data = JSON.stringify(data);
 	}

@@ -64,3 +64,9 @@ export function trustCertificateAuthority(pem: string): void {
 	setUpN8nCore();
 	trustedAuthorities.add(pem);
 }
+
+/** n8n-core's `helpers.httpRequest` (what it hands a credential's preAuthentication). */
+export async function n8nHttpRequest(options: IHttpRequestOptions): Promise<unknown> {
+	setUpN8nCore();
+	return await Container.get(OutboundHttp).requests().request(options);
+}

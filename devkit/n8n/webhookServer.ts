@@ -1,11 +1,14 @@
 /**
- * The part of n8n's webhook server around a node's webhook(), over real node:http: the body read
- * and parsed as JSON (malformed JSON is answered 422 before the node runs, as n8n does), webhook()
- * run in n8n-core's real WebhookContext, and n8n's own answer when the node gave none.
+ * The part of n8n's webhook server around a node's webhook(), on real node:http requests and
+ * responses: the body parsed as JSON (malformed JSON is answered 422 before the node runs, as n8n
+ * does), webhook() run in n8n-core's real WebhookContext, and n8n's own answer when the node gave
+ * none ('onReceived': 'Workflow was started', or an empty 200 for 'noData', once the execution
+ * exists; a throw is a 500 that does not say why).
  */
-import * as http from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import type { IDataObject, IWebhookResponseData, WorkflowExecuteMode } from 'n8n-workflow';
 
 import { webhookContext } from './core';
@@ -16,6 +19,8 @@ export interface WebhookAnswer {
 	status: number;
 	body: string;
 	contentType?: string;
+	/** What webhook() threw (n8n logs it and answers 500). */
+	error?: Error;
 	/** The items of the execution webhook() started, if any. */
 	workflowData?: IDataObject[][];
 	noWebhookResponse?: boolean;
@@ -62,35 +67,65 @@ function recordBody(response: ServerResponse): () => string {
 	return () => Buffer.concat(chunks).toString('utf8');
 }
 
-/** Serves one request to the node's webhook as n8n's webhook server would. */
-export async function serveWebhook(
+/** n8n's body parser: JSON text parsed (malformed: false), an empty body as {}. */
+export async function readJsonBody(
+	request: IncomingMessage,
+): Promise<{ ok: boolean; body: unknown }> {
+	const text = await readBody(request);
+	try {
+		return { ok: true, body: text ? JSON.parse(text) : {} };
+	} catch {
+		return { ok: false, body: undefined };
+	}
+}
+
+/**
+ * Serves one request that came over the wire: n8n's body parser (malformed JSON answered 422
+ * before the node runs), then the node's webhook().
+ */
+export async function serveWebhookRequest(
 	target: TestWorkflow,
 	call: WebhookCall,
 	request: IncomingMessage,
 	response: ServerResponse,
-): Promise<{ answer: WebhookAnswer; result?: IWebhookResponseData }> {
+): Promise<WebhookAnswer> {
 	const answered = recordBody(response);
-	const finish = (result?: IWebhookResponseData) => ({
-		result,
-		answer: {
-			status: response.statusCode,
-			body: answered(),
-			contentType: response.getHeader('content-type') as string | undefined,
-			noWebhookResponse: result?.noWebhookResponse,
-			workflowData: result?.workflowData?.map((items) => items.map((item) => item.json)),
-		},
-	});
-	const text = await readBody(request);
-	let body: unknown = {};
-	try {
-		body = text ? JSON.parse(text) : {};
-	} catch {
+	const { ok, body } = await readJsonBody(request);
+	if (!ok) {
 		answerJson(response, 422, { code: 422, message: 'Failed to parse request body' });
-		return finish();
+		return answerOf(response, answered);
 	}
+	return await serveWebhook(target, call, Object.assign(request, { body }), response, answered);
+}
+
+function answerOf(
+	response: ServerResponse,
+	answered: () => string,
+	result?: IWebhookResponseData,
+	error?: Error,
+): WebhookAnswer {
+	return {
+		error,
+		status: response.statusCode,
+		body: answered(),
+		contentType: response.getHeader('content-type') as string | undefined,
+		noWebhookResponse: result?.noWebhookResponse,
+		workflowData: result?.workflowData?.map((items) => items.map((item) => item.json)),
+	};
+}
+
+/** Runs webhook() on a request whose body n8n has parsed, and gives n8n's answer when the node gave none. */
+export async function serveWebhook(
+	target: TestWorkflow,
+	call: WebhookCall,
+	request: IncomingMessage & { body: unknown },
+	response: ServerResponse,
+	answered = recordBody(response),
+): Promise<WebhookAnswer> {
+	const finish = (result?: IWebhookResponseData, error?: Error) =>
+		answerOf(response, answered, result, error);
 	const url = new URL(request.url ?? '/', 'http://localhost');
 	const parsed = Object.assign(request, {
-		body,
 		params: {},
 		query: Object.fromEntries(url.searchParams),
 	}) as WebhookRequest;
@@ -103,10 +138,10 @@ export async function serveWebhook(
 			mode: call.mode ?? 'webhook',
 		});
 		result = await target.nodeType.webhook!.call(context);
-	} catch {
+	} catch (error) {
 		// n8n does not surface the cause to the caller.
 		answerJson(response, 500, { code: 500, message: WEBHOOK_ERROR });
-		return finish();
+		return finish(undefined, error as Error);
 	}
 	if (result.workflowData === undefined) {
 		if (!result.noWebhookResponse)
@@ -123,77 +158,51 @@ export async function serveWebhook(
 	return finish(result);
 }
 
-let loopback: Promise<{ port: number; pending: Map<string, Handler> }> | undefined;
-type Handler = (request: IncomingMessage, response: ServerResponse) => void;
-
-/** One loopback HTTP server per process for callWebhook (it does not keep the process alive). */
-function loopbackServer() {
-	loopback ??= new Promise((resolve) => {
-		const pending = new Map<string, Handler>();
-		const server = http.createServer((request, response) => {
-			const handler = pending.get(request.url ?? '');
-			if (handler) handler(request, response);
-			else response.writeHead(404).end();
-		});
-		server.unref();
-		server.listen(0, '127.0.0.1', () =>
-			resolve({ port: (server.address() as AddressInfo).port, pending }),
-		);
-	});
-	return loopback;
+/** The method node:http's parser fills a request's headers with (not in Node's types). */
+interface NodeHttpInternals {
+	_addHeaderLines(rawHeaders: string[], count: number): void;
 }
 
-let callCounter = 0;
+/** The far end of an in-memory HTTP exchange: it takes the response's bytes and sends nothing. */
+function memorySocket(): Duplex {
+	return new Duplex({
+		write: (_chunk, _encoding, done) => done(),
+		read: () => undefined,
+	});
+}
 
 /**
- * Calls the node's webhook with a real HTTP request (the webhook's own method), so the answer is
- * what a caller receives: status, content type, body; plus the items webhook() would run.
+ * Calls the node's webhook with a real node:http request/response pair on an in-memory socket
+ * (no network): the request carries the headers and the body as n8n's parser hands it over; the
+ * answer is read off the real ServerResponse. Plus the items webhook() would run.
  */
 export async function callWebhook(
 	target: TestWorkflow,
 	call: WebhookCall & { headers?: IncomingHttpHeaders; body?: unknown },
 ): Promise<WebhookAnswer> {
-	const { port, pending } = await loopbackServer();
-	const path = `/webhook/call-${++callCounter}`;
-	const method = webhookDescription(target, call.webhookName).httpMethod as string;
-	let served!: Promise<{ answer: WebhookAnswer }>;
-	pending.set(path, (request, response) => {
-		served = serveWebhook(target, call, request, response);
-	});
-	// Okta's GET carries no body; a body goes with its length.
-	const payload =
-		call.body === undefined || method === 'GET'
-			? undefined
-			: typeof call.body === 'string'
-				? call.body
-				: JSON.stringify(call.body);
-	const headers = { ...call.headers };
-	if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+	const socket = memorySocket();
+	const request = new IncomingMessage(socket as Socket);
+	request.method = String(webhookDescription(target, call.webhookName).httpMethod);
+	request.url = '/webhook';
+	// Node's own header rules (names lowercased; a repeated Authorization keeps its first value…),
+	// applied by the method its HTTP parser uses.
+	const rawHeaders = Object.entries(call.headers ?? {}).flatMap(([name, value]) =>
+		(Array.isArray(value) ? value : value === undefined ? [] : [value]).flatMap((one) => [
+			name,
+			String(one),
+		]),
+	);
+	(request as unknown as NodeHttpInternals)._addHeaderLines(rawHeaders, rawHeaders.length);
+	const response = new ServerResponse(request);
+	response.assignSocket(socket as Socket);
 	try {
-		const received = await new Promise<{ status: number; body: string; contentType?: string }>(
-			(resolve, reject) => {
-				const request = http.request(
-					{ host: '127.0.0.1', port, path, method, headers, agent: false },
-					(response) => {
-						let text = '';
-						response.setEncoding('utf8');
-						response.on('data', (chunk: string) => (text += chunk));
-						response.on('end', () =>
-							resolve({
-								status: response.statusCode ?? 0,
-								body: text,
-								contentType: response.headers['content-type'],
-							}),
-						);
-					},
-				);
-				request.on('error', reject);
-				request.end(payload);
-			},
+		return await serveWebhook(
+			target,
+			call,
+			Object.assign(request, { body: call.body ?? {} }),
+			response,
 		);
-		const { answer } = await served;
-		return { ...answer, ...received };
 	} finally {
-		pending.delete(path);
+		socket.destroy();
 	}
 }

@@ -1,35 +1,21 @@
 import { OktaEventHookApi } from '../../credentials/OktaEventHookApi.credentials';
 import { startOktaSandbox } from '../../devkit/okta-sandbox';
 import type { OktaSandbox } from '../../devkit/okta-sandbox';
-import { evaluateCredentialExpression, sendLikeN8n } from '../../devkit/n8n/contexts';
+import { trustCertificateAuthority } from '../../devkit/n8n/core';
+import { testCredential } from '../../devkit/n8n/credentialTest';
 
 const credential = new OktaEventHookApi();
 let sandbox: OktaSandbox;
 beforeAll(async () => {
 	sandbox = await startOktaSandbox();
+	trustCertificateAuthority(sandbox.caCertPem);
 });
 afterAll(async () => sandbox?.close());
 beforeEach(() => sandbox.reset());
 
-/** The connection test request as n8n builds it from the credential's definition. */
-async function connectionTest(credentials: { url: string; accessToken: string }) {
-	const { request } = credential.test;
-	const baseUrl = evaluateCredentialExpression(String(request.baseURL), credentials);
-	const headers: Record<string, string> = {};
-	for (const [name, value] of Object.entries(credential.authenticate.properties.headers ?? {})) {
-		headers[name] = evaluateCredentialExpression(String(value), credentials);
-	}
-	return await sendLikeN8n(
-		{
-			method: request.method,
-			url: `${baseUrl}${request.url}`,
-			headers,
-			json: true,
-			ignoreHttpStatusErrors: true,
-		},
-		sandbox.caCertPem,
-	);
-}
+/** n8n's "Test" button on a credential saved with these fields. */
+const connectionTest = async (fields: { url: string; accessToken: string }) =>
+	await testCredential(credential.name, { ...fields });
 
 function ruleMessage(status: number): string | undefined {
 	return (credential.test.rules ?? [])
@@ -48,26 +34,29 @@ describe('the Okta Event Hook API credential', () => {
 	});
 
 	it('passes its connection test by listing event hooks with an SSWS token, tolerating spaces and a trailing slash', async () => {
-		const response = await connectionTest({
+		const result = await connectionTest({
 			url: ` ${sandbox.url}/ `,
 			accessToken: ` ${sandbox.token} `,
 		});
-		expect(response.statusCode).toBe(200);
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
 		const [call] = sandbox.requests;
 		expect(call).toMatchObject({ op: 'list', method: 'GET' });
 		expect(call.headers.authorization).toBe(`SSWS ${sandbox.token}`);
 	});
 
 	it('fails its connection test for a bad token, saying so', async () => {
-		const response = await connectionTest({ url: sandbox.url, accessToken: 'not-a-token' });
-		expect(response.statusCode).toBe(401);
+		const result = await connectionTest({ url: sandbox.url, accessToken: 'not-a-token' });
+		// n8n-core sends a request that got 401 once more, after preAuthentication (none here).
+		expect(sandbox.requests.map((request) => request.status)).toEqual([401, 401]);
+		expect(result).toEqual({ status: 'Error', message: ruleMessage(401) });
 		expect(ruleMessage(401)).toMatch(/token/);
 	});
 
 	it('fails its connection test for a token that may not manage event hooks, saying which role is needed', async () => {
 		sandbox.injectFault({ op: 'list', status: 403 });
-		const response = await connectionTest({ url: sandbox.url, accessToken: sandbox.token });
-		expect(response.statusCode).toBe(403);
+		const result = await connectionTest({ url: sandbox.url, accessToken: sandbox.token });
+		expect(sandbox.requests.map((request) => request.status)).toEqual([403]);
+		expect(result).toEqual({ status: 'Error', message: ruleMessage(403) });
 		expect(ruleMessage(403)).toMatch(/event hook/);
 	});
 });

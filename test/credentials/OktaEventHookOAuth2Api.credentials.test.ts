@@ -5,11 +5,9 @@
 import { OktaEventHookOAuth2Api } from '../../credentials/OktaEventHookOAuth2Api.credentials';
 import { startOktaSandbox } from '../../devkit/okta-sandbox';
 import type { OktaSandbox } from '../../devkit/okta-sandbox';
-import {
-	credentialTestLikeN8n,
-	httpRequestHelper,
-	storedCredential,
-} from '../../devkit/n8n/contexts';
+import { httpRequestHelper, storedCredential } from '../../devkit/n8n/contexts';
+import type { OAuthCredentials } from '../../devkit/n8n/contexts';
+import { testCredential } from '../../devkit/n8n/credentialTest';
 import { makeKeyPair, serviceApp } from '../../devkit/okta-sandbox/serviceApp';
 
 const credential = new OktaEventHookOAuth2Api();
@@ -23,16 +21,22 @@ beforeAll(async () => {
 afterAll(async () => sandbox?.close());
 beforeEach(() => sandbox.reset());
 
+/** n8n's "Test" button on a service-app credential saved with these fields. */
+const credentialTestLikeN8n = async (fields: OAuthCredentials) =>
+	await testCredential(credential.name, { ...fields });
+
 describe('the Okta Event Hook OAuth2 API credential', () => {
 	const fields = Object.fromEntries(
 		credential.properties.map((property) => [property.name, property]),
 	);
 
-	it('asks for org URL, client ID, private key (hidden), key ID and scopes, defaulting to both event hook scopes', () => {
+	it('asks for org URL, client ID, private key (hidden), key ID and scopes, defaulting to both event hook scopes and the System Log', () => {
 		expect(credential.name).toBe('oktaEventHookOAuth2Api');
 		expect(credential.displayName).toBe('Okta Event Hook OAuth2 API');
 		expect(fields.privateKey.typeOptions).toMatchObject({ password: true });
-		expect(fields.scopes.default).toBe('okta.eventHooks.manage okta.eventHooks.read');
+		expect(fields.scopes.default).toBe(
+			'okta.eventHooks.manage okta.eventHooks.read okta.logs.read',
+		);
 		expect(['url', 'clientId', 'keyId'].every((name) => fields[name].type === 'string')).toBe(true);
 	});
 
@@ -98,13 +102,7 @@ describe('the Okta Event Hook OAuth2 API credential', () => {
 		'passes its connection test (token, then listing event hooks) with %s keys',
 		async (_, keys) => {
 			const { credentials } = serviceApp(sandbox, keys);
-			expect(
-				await credentialTestLikeN8n(
-					'oAuth2',
-					{ ...credentials, url: ` ${sandbox.url}/ ` },
-					sandbox.caCertPem,
-				),
-			).toEqual({
+			expect(await credentialTestLikeN8n({ ...credentials, url: ` ${sandbox.url}/ ` })).toEqual({
 				status: 'OK',
 				message: 'Connection successful!',
 			});
@@ -118,18 +116,17 @@ describe('the Okta Event Hook OAuth2 API credential', () => {
 
 	it('fails its connection test for an app without an admin role, saying to assign one', async () => {
 		const { credentials } = serviceApp(sandbox, rsa, { adminRole: false });
-		const result = await credentialTestLikeN8n('oAuth2', credentials, sandbox.caCertPem);
+		const result = await credentialTestLikeN8n(credentials);
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/admin role/);
 	});
 
 	it("fails its connection test for a wrong key with Okta's refusal and what to do", async () => {
 		const { credentials } = serviceApp(sandbox, rsa);
-		const result = await credentialTestLikeN8n(
-			'oAuth2',
-			{ ...credentials, privateKey: makeKeyPair('ec').privateKeyPem },
-			sandbox.caCertPem,
-		);
+		const result = await credentialTestLikeN8n({
+			...credentials,
+			privateKey: makeKeyPair('ec').privateKeyPem,
+		});
 		expect(result).toEqual({
 			status: 'Error',
 			message: expect.stringMatching(
@@ -140,7 +137,7 @@ describe('the Okta Event Hook OAuth2 API credential', () => {
 
 	it('fails its connection test when the scopes are not granted', async () => {
 		const { credentials } = serviceApp(sandbox, rsa, { scopes: [] });
-		const result = await credentialTestLikeN8n('oAuth2', credentials, sandbox.caCertPem);
+		const result = await credentialTestLikeN8n(credentials);
 		expect(result.message).toMatch(/invalid_scope/);
 	});
 });

@@ -54,12 +54,7 @@ function published(hosted?: HostedTrigger, token = () => sandbox.token) {
 	const webhookId = `00000000-0000-4000-a000-${String(counter).padStart(12, '0')}`;
 	const node = hosted ?? host.register({ webhookId });
 	const driver = () =>
-		n8nDriver({
-			hosted: node,
-			credentials: { url: sandbox.url, accessToken: token() },
-			ca: sandbox.caCertPem,
-			webhookId: node.webhookUrl.split('/').at(-2)!,
-		});
+		n8nDriver({ hosted: node, credentials: { url: sandbox.url, accessToken: token() } });
 	return { node, driver };
 }
 

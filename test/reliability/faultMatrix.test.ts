@@ -108,13 +108,9 @@ afterAll(async () => {
 function newNode(sandbox: OktaSandbox, url?: string) {
 	counter += 1;
 	const webhookId = `00000000-0000-4000-9000-${String(counter).padStart(12, '0')}`;
-	const hosted = host.register({
-		webhookId,
-		url: url ? `${url}/webhook/${webhookId}/webhook` : undefined,
-	});
+	const hosted = host.register({ webhookId, instanceUrl: url });
 	const credentials = { url: sandbox.url, accessToken: sandbox.token };
-	const driver = (faults?: ClientFaults) =>
-		n8nDriver({ hosted, credentials, ca: sandbox.caCertPem, webhookId, faults, refusedPort });
+	const driver = (faults?: ClientFaults) => n8nDriver({ hosted, credentials, faults, refusedPort });
 	return { hosted, driver };
 }
 
@@ -233,7 +229,7 @@ function faultFor(
 	if (kind === 'timeout')
 		return {
 			inject: () => sandbox.injectFault({ op, kind: 'timeout', times: Infinity }),
-			faults: { timeoutMs: CLIENT_TIMEOUT_MS },
+			faults: { timeout: { op, ms: CLIENT_TIMEOUT_MS } },
 		};
 	if (kind === 'connection refused') return { inject: () => undefined, faults: { refuse: op } };
 	return {

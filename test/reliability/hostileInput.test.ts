@@ -14,8 +14,10 @@ import { OktaMfaPreregistrationTrigger } from '../../nodes/OktaMfaPreregistratio
 import { startOktaSandbox } from '../../devkit/okta-sandbox';
 import type { OktaSandbox } from '../../devkit/okta-sandbox';
 import { makeEventOfType, makeMfaPreregisterEvent } from '../../devkit/okta-sandbox/events';
-import { callWebhook } from '../../devkit/n8n/contexts';
-import type { WebhookAnswer } from '../../devkit/n8n/contexts';
+import { testWorkflow } from '../../devkit/n8n/core';
+import type { TestWorkflow } from '../../devkit/n8n/core';
+import { callWebhook } from '../../devkit/n8n/webhookServer';
+import type { WebhookAnswer } from '../../devkit/n8n/webhookServer';
 import { startTriggerHost } from '../../devkit/n8n/triggerHost';
 import { recordFigures } from './results';
 
@@ -59,13 +61,14 @@ const overHttps = {
 const crashSamples: string[] = [];
 
 let registrationCounter = 0;
-/** A fresh published registration: its own webhook URL, so its own duplicate filter. */
-function registration() {
+/** A fresh published workflow: its own webhook and hook, so its own duplicate filter. */
+function registration(stored?: IDataObject): TestWorkflow {
 	registrationCounter += 1;
-	return {
-		staticData: { hookId: `whoHostile${registrationCounter}`, secret: SECRET } as IDataObject,
-		webhookUrl: `https://n8n.example.com/webhook/hostile-${registrationCounter}/webhook`,
-	};
+	return testWorkflow({
+		nodeType: node,
+		node: { webhookId: `hostile-${registrationCounter}` },
+		nodeStaticData: stored ?? { hookId: `whoHostile${registrationCounter}`, secret: SECRET },
+	});
 }
 
 const prototypeKeys = () =>
@@ -92,12 +95,10 @@ async function deliver(
 ): Promise<WebhookAnswer | undefined> {
 	tally.deliveries += 1;
 	tally.byKind[kind] = (tally.byKind[kind] ?? 0) + 1;
-	let answer: WebhookAnswer;
-	try {
-		answer = await callWebhook(node.webhook, { webhookName: 'default', headers, body, ...reg });
-	} catch (error) {
+	const answer = await callWebhook(reg, { webhookName: 'default', headers, body });
+	if (answer.error) {
 		tally.crashes += 1;
-		if (crashSamples.length < 5) crashSamples.push(`${kind}: ${(error as Error).message}`);
+		if (crashSamples.length < 5) crashSamples.push(`${kind}: ${answer.error.message}`);
 		return undefined;
 	}
 	if (polluted()) tally.prototypePollution += 1;
@@ -242,8 +243,9 @@ const wrongAuthHeaders = fc.oneof(
 	wrongSecret.map(
 		(value) => ({ authorization: [value, SECRET] }) as unknown as IncomingHttpHeaders,
 	),
+	// Sent as two header lines; Node keeps the first Authorization, as n8n sees it.
 	wrongSecret.map(
-		(value) => ({ Authorization: SECRET, authorization: value }) as IncomingHttpHeaders,
+		(value) => ({ Authorization: value, authorization: SECRET }) as IncomingHttpHeaders,
 	),
 );
 
@@ -523,7 +525,7 @@ describe('hostile input through webhook()', () => {
 					'corpus: unauthenticated',
 					{ authorization },
 					envelope([event()]),
-					{ staticData: {}, webhookUrl: 'https://n8n.example.com/webhook/lost/webhook' },
+					registration({}),
 				);
 				tally.itemsFromUnauthenticated += itemsOf(answer).length;
 				expect(answer?.status).toBe(401);

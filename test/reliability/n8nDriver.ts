@@ -10,20 +10,18 @@
  * n8n waits 1, 2, 4, 8 s between attempts; the driver does not (the waits change no outcome here).
  */
 import * as net from 'node:net';
-import type { IDataObject, IHookFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import { OktaMfaPreregistrationTrigger } from '../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
 import { classify } from '../../devkit/okta-sandbox/server';
 import type { Op } from '../../devkit/okta-sandbox/types';
-import { hookContext } from '../../devkit/n8n/contexts';
 import type { Credentials } from '../../devkit/n8n/contexts';
-import type { HostedTrigger } from '../../devkit/n8n/triggerHost';
+import type { HostedTrigger, WebhookMethod } from '../../devkit/n8n/triggerHost';
 
 export const PUBLISH_ATTEMPTS = 5;
 
 export interface ClientFaults {
-	/** Cap on every Okta request's timeout (the node asks for 30 s). */
-	timeoutMs?: number;
+	/** Requests for this Okta operation get a short timeout (the node asks for 30 s). */
+	timeout?: { op: Op; ms: number };
 	/** Requests for this Okta operation go to a closed port: connection refused. */
 	refuse?: Op;
 }
@@ -37,8 +35,6 @@ export interface LifecycleOutcome {
 	cleanupErrors: Error[];
 }
 
-const clone = (data: IDataObject) => JSON.parse(JSON.stringify(data)) as IDataObject;
-
 /** A loopback port nothing listens on. */
 export async function closedPort(): Promise<number> {
 	const server = net.createServer();
@@ -50,53 +46,31 @@ export async function closedPort(): Promise<number> {
 
 export function n8nDriver(options: {
 	hosted: HostedTrigger;
-	credentials: Credentials;
-	ca: string;
-	webhookId: string;
-	test?: boolean;
+	/** The node's credential as the user saved it last. */
+	credentials?: Credentials;
 	faults?: ClientFaults;
 	refusedPort?: number;
 }) {
-	const node = new OktaMfaPreregistrationTrigger();
 	const { hosted } = options;
+	if (options.credentials) hosted.useCredentials(options.credentials);
+	const faults = options.faults ?? {};
 
-	function context(live: IDataObject): IHookFunctions {
-		const base = hookContext({
-			credentials: options.credentials,
-			ca: options.ca,
-			webhookUrl: hosted.webhookUrl,
-			staticData: live,
-			mode: options.test ? 'manual' : 'trigger',
-			node: { webhookId: options.webhookId },
-			workflow: { id: 'wf1', name: 'YubiKey shipments' },
-			calls: hosted.calls,
-		});
-		const send = base.helpers.httpRequestWithAuthentication;
-		const faults = options.faults ?? {};
-		base.helpers.httpRequestWithAuthentication = async function (
-			type: string,
-			request: IHttpRequestOptions,
-		) {
-			const changed = { ...request };
-			if (faults.timeoutMs !== undefined)
-				changed.timeout = Math.min(request.timeout ?? 30_000, faults.timeoutMs);
-			const url = new URL(request.url);
-			if (faults.refuse && classify(request.method ?? 'GET', url.pathname).op === faults.refuse) {
-				url.host = `127.0.0.1:${options.refusedPort}`;
-				changed.url = url.toString();
-			}
-			return await send.call(base, type, changed);
-		} as typeof send;
-		return base;
+	/** The client-side faults, applied to each request before n8n-core sends it. */
+	function adjust(request: IHttpRequestOptions): IHttpRequestOptions {
+		const changed = { ...request };
+		const url = new URL(request.url);
+		const { op } = classify(request.method ?? 'GET', url.pathname);
+		// Only the faulted operation's: under load, a short timeout on every call fails others too.
+		if (faults.timeout?.op === op) changed.timeout = faults.timeout.ms;
+		if (faults.refuse === op) {
+			url.host = `127.0.0.1:${options.refusedPort}`;
+			changed.url = url.toString();
+		}
+		return changed;
 	}
 
 	/** One webhook method as n8n runs it: static data saved only if it returns. */
-	async function run(method: 'checkExists' | 'create' | 'delete'): Promise<boolean> {
-		const live = clone(hosted.stored);
-		const result = await node.webhookMethods.default[method].call(context(live));
-		hosted.stored = clone(live);
-		return result;
-	}
+	const run = async (method: WebhookMethod) => await hosted.run(method, adjust);
 
 	return {
 		run,

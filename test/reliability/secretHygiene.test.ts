@@ -166,7 +166,7 @@ describe('the secret', () => {
 			[
 				'create timed out',
 				() => sandbox.injectFault({ op: 'create', kind: 'timeout', times: Infinity }),
-				{ timeoutMs: 300 },
+				{ timeout: { op: 'create', ms: 300 } },
 			],
 			[
 				'create answered 500',
@@ -205,8 +205,6 @@ describe('the secret', () => {
 			const outcome = await n8nDriver({
 				hosted,
 				credentials: { url: sandbox.url, accessToken: sandbox.token },
-				ca: sandbox.caCertPem,
-				webhookId: hosted.webhookUrl.split('/').at(-2)!,
 				faults,
 				refusedPort,
 			}).publish();

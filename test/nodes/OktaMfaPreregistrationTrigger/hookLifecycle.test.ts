@@ -45,7 +45,7 @@ afterEach(() => {
 
 let webhookCounter = 0;
 /** A fresh node (its own webhook id) so tests do not share registrations. */
-function trigger(settings: { test?: boolean; url?: string; webhookId?: string } = {}) {
+function trigger(settings: { test?: boolean; instanceUrl?: string; webhookId?: string } = {}) {
 	webhookCounter += 1;
 	return host.register({
 		webhookId:
@@ -114,7 +114,7 @@ describe('publishing', () => {
 	});
 
 	it('refuses a webhook URL that is not https:// before calling Okta, saying to set N8N_WEBHOOK_URL', async () => {
-		const node = trigger({ url: 'http://localhost:5678/webhook/abc/webhook' });
+		const node = trigger({ instanceUrl: 'http://localhost:5678', webhookId: 'abc' });
 		const error = await failure(node.publish());
 		expect(error.message).toMatch(/https:\/\//);
 		expect(error.description).toMatch(/N8N_WEBHOOK_URL/);
@@ -224,10 +224,7 @@ describe('checking (n8n restarts)', () => {
 
 	it("replaces its earlier hook after n8n's base URL changed", async () => {
 		const webhookId = '11111111-2222-4333-8444-555555555555';
-		const old = host.register({
-			webhookId,
-			url: `https://old-n8n.example.com/webhook/${webhookId}/webhook`,
-		});
+		const old = host.register({ webhookId, instanceUrl: 'https://old-n8n.example.com' });
 		// The old URL cannot be verified here, so the old hook is planted as it once was.
 		const oldName = `n8n: YubiKey shipments (workflow wf1) [n8n ${webhookId}]`;
 		sandbox.seedHook({
@@ -377,7 +374,7 @@ describe('when Okta says no', () => {
 
 	it('removes the hook when the webhook really does not answer the challenge', async () => {
 		// Nothing listens on port 1: the challenge goes unanswered.
-		const node = trigger({ url: 'https://localhost:1/webhook/not-served/webhook' });
+		const node = trigger({ instanceUrl: 'https://localhost:1', webhookId: 'not-served' });
 		const error = await failure(node.publish());
 		expect(error.message).toMatch(/Unable to verify event hook/);
 		expect(error.description).toMatch(/HTTPS|3 seconds/);

@@ -2,22 +2,33 @@ import { oktaRequest, rateLimitWaitMs } from '../../../nodes/okta/client';
 import { normaliseOrgUrl } from '../../../nodes/okta/http';
 import { startOktaSandbox } from '../../../devkit/okta-sandbox';
 import type { OktaSandbox } from '../../../devkit/okta-sandbox';
-import { hookContext } from '../../../devkit/n8n/contexts';
+import { OKTA_TIMEOUT_MS } from '../../../nodes/okta/http';
+import { OktaMfaPreregistrationTrigger } from '../../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
+import {
+	CredentialStore,
+	hookContext,
+	testWorkflow,
+	trustCertificateAuthority,
+} from '../../../devkit/n8n/core';
+import type { RequestAdjustment } from '../../../devkit/n8n/core';
 
 let sandbox: OktaSandbox;
 beforeAll(async () => {
 	sandbox = await startOktaSandbox();
+	trustCertificateAuthority(sandbox.caCertPem);
 });
 afterAll(async () => sandbox?.close());
 beforeEach(() => sandbox.reset());
 
-function context(accessToken = sandbox.token) {
-	return hookContext({
-		credentials: { url: `${sandbox.url}/`, accessToken },
-		ca: sandbox.caCertPem,
-		webhookUrl: 'https://n8n.example.com/webhook/x/webhook',
-		staticData: {},
+/** n8n-core's hook context for the trigger with an API-token credential. */
+function context(accessToken = sandbox.token, adjustRequest?: RequestAdjustment) {
+	const store = new CredentialStore();
+	const credential = store.save('oktaEventHookApi', { url: `${sandbox.url}/`, accessToken });
+	const target = testWorkflow({
+		nodeType: new OktaMfaPreregistrationTrigger(),
+		credentials: [credential],
 	});
+	return hookContext(target, { adjustRequest });
 }
 
 const list = (accessToken?: string) =>
@@ -65,13 +76,19 @@ describe('the Okta client', () => {
 		});
 	});
 
-	it('reports a timeout as Okta being unreachable', async () => {
+	it("asks n8n for Okta's own 30 s timeout, and reports a timeout as Okta being unreachable", async () => {
 		sandbox.injectFault({ op: 'list', kind: 'timeout' });
-		const request = oktaRequest.call(context(), {
-			method: 'GET',
-			path: '/api/v1/eventHooks',
-			operation: 'list event hooks',
-		});
+		const asked: Array<number | undefined> = [];
+		// The node's 30 s is recorded, then shortened so the real timeout fires in 300 ms.
+		const request = oktaRequest.call(
+			context(sandbox.token, (options) => {
+				asked.push(options.timeout);
+				return { ...options, timeout: 300 };
+			}),
+			{ method: 'GET', path: '/api/v1/eventHooks', operation: 'list event hooks' },
+		);
 		await expect(request).rejects.toThrow(/Could not reach Okta/);
-	}, 40_000);
+		expect(asked).toEqual([OKTA_TIMEOUT_MS]);
+		expect(OKTA_TIMEOUT_MS).toBe(30_000);
+	});
 });

@@ -203,7 +203,7 @@ describe('what the user is told', () => {
 			'scopes not granted to the app',
 			{ app: { scopes: ['okta.eventHooks.read'] } },
 			/invalid_scope.*okta\.eventHooks\.manage/,
-			/grant okta\.eventHooks\.manage and okta\.eventHooks\.read/,
+			/grant okta\.eventHooks\.manage, okta\.eventHooks\.read and okta\.logs\.read/,
 		],
 	])(
 		"%s: the token endpoint's refusal, in Okta's words, with what to do",
