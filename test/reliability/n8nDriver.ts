@@ -1,8 +1,9 @@
 /**
- * Drives the node's webhook methods the way n8n 2.41 does (see /work/shared/n8n-notes.md), with the
- * knobs the fault matrix needs on the client side (a short request timeout, connection refused for
- * one Okta operation). The webhook itself is served by the trigger host, so Okta's verification GET
- * reaches the node's real webhook() over HTTPS.
+ * Drives the node's webhook methods the way n8n 2.41 does (see /work/shared/n8n-notes.md), in
+ * n8n-core's real HookContext (devkit/n8n/triggerHost.ts), with the knobs the fault matrix needs on
+ * the client side (a short timeout, connection refused, for one Okta operation). The webhook itself
+ * is served by the trigger host, so Okta's verification GET reaches the node's real webhook() over
+ * HTTPS.
  *
  * - publish: up to 5 attempts of checkExists then create; after a failed attempt n8n calls delete.
  * - static data is persisted only when a method returns (a throw keeps what was stored before).
