@@ -151,7 +151,9 @@ async function createPollWorkflow(http: N8nHttp, credential: Ref) {
 export async function importExampleWorkflow(http: N8nHttp, credential?: Ref): Promise<Ref> {
 	const trigger = await findTriggerType(http);
 	const file = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW_FILE, 'utf8'));
-	const workflow = exampleFor(file, { triggerType: trigger.name });
+	// The editor imports a file into the workflow it has open, which keeps its own id.
+	// eslint-disable-next-line @typescript-eslint/no-unused-vars
+	const { id, ...workflow } = exampleFor(file, { triggerType: trigger.name });
 	const node = workflow.nodes.find((n) => n.name === TRIGGER_NODE_NAME)!;
 	if (credential)
 		node.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
