@@ -75,6 +75,20 @@ describe('the node description', () => {
 			['default', 'POST', 'webhook'],
 		]);
 	});
+
+	it("lets n8n answer a delivery, with no body, once it has created the execution ('onReceived', 'noData')", () => {
+		expect(description.webhooks?.find((webhook) => webhook.name === 'default')).toMatchObject({
+			responseMode: 'onReceived',
+			responseData: 'noData',
+		});
+	});
+
+	it('recovers missed events unless switched off', () => {
+		expect(description.properties.find((p) => p.name === 'recoverMissedEvents')).toMatchObject({
+			type: 'boolean',
+			default: true,
+		});
+	});
 });
 
 describe('webhook()', () => {
@@ -103,7 +117,8 @@ describe('webhook()', () => {
 			{ authorization: SECRET, 'content-type': 'application/json' },
 			delivery(events),
 		);
-		expect(answer).toMatchObject({ status: 200, body: '' });
+		// The node leaves the answer to n8n, which sends it once the execution exists.
+		expect(answer).toMatchObject({ status: 200, body: '', noWebhookResponse: undefined });
 		expect(answer.workflowData?.[0].map((item) => item.uuid)).toEqual(
 			events.map((event) => event.uuid),
 		);

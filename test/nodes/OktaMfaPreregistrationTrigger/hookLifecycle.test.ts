@@ -80,6 +80,7 @@ function post(
 describe('publishing', () => {
 	it('creates one ACTIVE, VERIFIED hook on the webhook URL for the event, with a 256-bit secret', async () => {
 		const node = trigger();
+		const publishedAt = Date.now();
 		await node.publish();
 
 		const [hook, ...others] = hooksOn(node.webhookUrl);
@@ -98,6 +99,11 @@ describe('publishing', () => {
 		expect(Buffer.from(String(node.stored.secret), 'base64url').length).toBeGreaterThanOrEqual(32);
 		// Two calls, nothing read first: Okta itself refuses a second hook under our name.
 		expect(ops()).toEqual(['create', 'verify']);
+		// Recovery reads the System Log from the publish on; taking that position costs no call.
+		const cursor = new URLSearchParams(String(node.stored.logCursor).split('?')[1]);
+		expect(cursor.get('filter')).toBe(`eventType eq "${EVENT}"`);
+		expect(Date.parse(cursor.get('since')!)).toBeGreaterThanOrEqual(publishedAt - 1000);
+		expect(Date.parse(cursor.get('since')!)).toBeLessThanOrEqual(Date.now());
 	});
 
 	it("sends Okta bodies that validate against Okta's EventHook schema, authenticated with SSWS", async () => {
