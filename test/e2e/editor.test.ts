@@ -1,22 +1,40 @@
 /**
- * The trigger in n8n's editor, driven by a real browser (playwright-core + Debian's Chromium):
- * log in, new workflow, search "Okta" in the node panel, add the trigger, its settings and the
- * credential form. Screenshots go to test-results/screenshots/; with UPDATE_SCREENSHOTS=1 to
- * docs/screenshots/ (committed: they document the node), so that CI leaves the tree clean.
+ * Both triggers in n8n's editor, driven by a real browser (playwright-core + Debian's Chromium):
+ * log in, search "Okta" in the node panel, the event-hook trigger's settings and credential form,
+ * the polling trigger's settings and its Authentication choice, the event-hook trigger's panel
+ * with its instructions, and the imported example with its pinned data. Screenshots go to
+ * test-results/screenshots/; with UPDATE_SCREENSHOTS=1 to docs/screenshots/ (committed: they
+ * document the nodes), so that CI leaves the tree clean.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { importExampleWorkflow } from '../../devkit/n8n/devWorkflows';
+import { EXAMPLE_WORKFLOW_FILE } from '../../devkit/n8n/exampleWorkflow';
 import { DEFAULT_OWNER } from '../../devkit/n8n/http';
 import { REPO_ROOT, startN8n, type N8nInstance } from '../../devkit/n8n/runtime';
-import { getTestPki } from '../../devkit/okta-sandbox/pki';
 import { INSTALL_TIMEOUT_MS } from '../../devkit/n8n/stack';
+import { TRIGGER_NODE_NAME, findTriggerType, triggerWorkflow } from '../../devkit/n8n/workflows';
+import { getTestPki } from '../../devkit/okta-sandbox/pki';
 import { findOnPath } from '../../devkit/executables';
+import { AUTHENTICATION_PROPERTY } from '../../nodes/OktaMfaPreregistration/authentication';
+import { OktaMfaPreregistrationPollTrigger } from '../../nodes/OktaMfaPreregistrationPollTrigger/OktaMfaPreregistrationPollTrigger.node';
+import { OktaMfaPreregistrationTrigger } from '../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
+import { TRIGGER_PANEL_TEXTS } from '../../nodes/OktaMfaPreregistrationTrigger/triggerPanel';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? findOnPath('chromium');
 const SHOTS = process.env.UPDATE_SCREENSHOTS
 	? path.join(REPO_ROOT, 'docs', 'screenshots')
 	: path.join(REPO_ROOT, 'test-results', 'screenshots');
+
+const HOOK_TRIGGER = new OktaMfaPreregistrationTrigger().description;
+const POLL_TRIGGER = new OktaMfaPreregistrationPollTrigger().description;
+const CATCH_UP_OPTION = (
+	POLL_TRIGGER.properties.find((p) => p.name === 'options')!.options as Array<{
+		displayName: string;
+	}>
+)[0].displayName;
+const AUTHENTICATION_CHOICES = AUTHENTICATION_PROPERTY.options!.map((o) => o.name);
 
 let n8n: N8nInstance;
 let browser: Browser;
@@ -26,12 +44,72 @@ const describeIfChromium = CHROMIUM ? describe : describe.skip;
 
 async function shot(name: string) {
 	fs.mkdirSync(SHOTS, { recursive: true });
+	// The pointer away from the panels, so that no tooltip covers them.
+	await page.mouse.move(5, 890);
+	await page.waitForTimeout(500);
 	await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
-describeIfChromium('the trigger in the n8n editor', () => {
+/** An HTML text as the browser shows it: tags dropped, line breaks and runs of space as one space. */
+const shown = (html: string) =>
+	html
+		.replace(/<br\s*\/?>/gi, ' ')
+		.replace(/<[^>]+>/g, '')
+		.replace(/\s+/g, ' ')
+		.trim();
+
+async function ndvText(): Promise<string> {
+	return (await page.locator('[data-test-id="ndv"]').first().innerText()).replace(/\s+/g, ' ');
+}
+
+async function openNewWorkflowWith(nodeDisplayName: string) {
+	await page.goto(`${n8n.baseUrl}/workflow/new`);
+	await page
+		.locator('[data-test-id="canvas-add-button"], [data-test-id="canvas-plus-button"]')
+		.first()
+		.click();
+	await page
+		.locator(
+			'[data-test-id="node-creator-search-bar"] input, [data-test-id="node-creator-search-bar"]',
+		)
+		.first()
+		.fill('Okta');
+	await page
+		.locator('[data-test-id="node-creator-node-item"]', { hasText: nodeDisplayName })
+		.first()
+		.click();
+	// A trigger with a single event opens its settings (the node details view) directly.
+	await page.locator('[data-test-id="ndv"]').first().waitFor();
+	await page.waitForTimeout(1000);
+}
+
+/** Opens a saved workflow and the details view of its first node. */
+async function openFirstNode(workflowId: string) {
+	await page.goto(`${n8n.baseUrl}/workflow/${workflowId}`);
+	await page.locator('[data-test-id="canvas-node"]').first().dblclick();
+	await page.locator('[data-test-id="ndv"]').first().waitFor();
+	await page.waitForTimeout(1000);
+}
+
+/** The credential form for a node without a credential ("Connect to …", else "Create new"). */
+async function openNewCredentialForm() {
+	const connect = page.getByText(/Connect to Okta/i).first();
+	if (await connect.isVisible().catch(() => false)) {
+		await connect.click();
+	} else {
+		await page.locator('[data-test-id="node-credentials-select"]').first().click();
+		await page.locator('[data-test-id="node-credentials-select-item-new"]').first().click();
+	}
+	await page
+		.locator('[data-test-id="editCredential-modal"], [data-test-id="credential-edit-dialog"]')
+		.first()
+		.waitFor();
+	await page.waitForTimeout(1000);
+}
+
+describeIfChromium('both triggers in the n8n editor', () => {
 	beforeAll(async () => {
-		// No Okta needed: the editor only shows the node and its credential form.
+		// No Okta needed: the editor only shows the nodes, their credential forms and pinned data.
 		const pki = getTestPki();
 		n8n = await startN8n({
 			tls: { keyPath: pki.serverKeyPath, certPath: pki.serverCertPath, caCertPath: pki.caCertPath },
@@ -39,6 +117,7 @@ describeIfChromium('the trigger in the n8n editor', () => {
 			log: () => undefined,
 		});
 		await n8n.http.setupOwner(DEFAULT_OWNER);
+		await n8n.http.createApiKey();
 		browser = await chromium.launch({
 			executablePath: CHROMIUM,
 			headless: true,
@@ -58,6 +137,8 @@ describeIfChromium('the trigger in the n8n editor', () => {
 		});
 		page = await context.newPage();
 		page.setDefaultTimeout(30000);
+		// Leaving an unsaved workflow asks before unloading: leave.
+		page.on('dialog', (dialog) => void dialog.accept());
 	}, INSTALL_TIMEOUT_MS);
 
 	afterAll(async () => {
@@ -81,50 +162,105 @@ describeIfChromium('the trigger in the n8n editor', () => {
 		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 60000 });
 	});
 
-	test('search "Okta" in the node panel and add the trigger', async () => {
+	test('searching "Okta" in the node panel offers both triggers; the event-hook trigger\'s settings', async () => {
 		await page.goto(`${n8n.baseUrl}/workflow/new`);
-		const addFirst = page
+		await page
 			.locator('[data-test-id="canvas-add-button"], [data-test-id="canvas-plus-button"]')
-			.first();
-		await addFirst.click();
-		const search = page
+			.first()
+			.click();
+		await page
 			.locator(
 				'[data-test-id="node-creator-search-bar"] input, [data-test-id="node-creator-search-bar"]',
 			)
-			.first();
-		await search.fill('Okta');
-		await page.waitForTimeout(1000);
-		await shot('02-node-panel-search-okta');
-		const item = page
-			.locator('[data-test-id="node-creator-node-item"]', { hasText: /Okta MFA Preregistration/i })
-			.first();
-		await item.click();
-		// A trigger with a single event opens its settings (the node details view) directly.
-		await page
-			.locator('[data-test-id="ndv"], .ndv-wrapper, [data-test-id="node-parameters"]')
 			.first()
-			.waitFor();
+			.fill('Okta');
+		const items = page.locator('[data-test-id="node-creator-node-item"]');
+		for (const trigger of [HOOK_TRIGGER, POLL_TRIGGER])
+			await items.filter({ hasText: trigger.displayName }).first().waitFor();
+		await shot('02-node-panel-search-okta');
+		await items.filter({ hasText: HOOK_TRIGGER.displayName }).first().click();
+		await page.locator('[data-test-id="ndv"]').first().waitFor();
 		await page.waitForTimeout(1000);
 		await shot('03-trigger-settings');
 	});
 
 	test('the credential form', async () => {
-		// n8n 2.41.1 shows a "Connect to <credential>" button while no credential of the type exists.
-		const connect = page.getByText(/Connect to Okta/i).first();
-		if (await connect.isVisible().catch(() => false)) {
-			await connect.click();
-		} else {
-			await page.locator('[data-test-id="node-credentials-select"]').first().click();
-			await page
-				.getByText(/Create new credential/i)
-				.first()
-				.click();
-		}
-		await page
-			.locator('[data-test-id="editCredential-modal"], [data-test-id="credential-edit-dialog"]')
-			.first()
-			.waitFor();
-		await page.waitForTimeout(1000);
+		await openNewCredentialForm();
 		await shot('04-credential-form');
+	});
+
+	test("the polling trigger's settings: Poll Times and the catch-up option", async () => {
+		await openNewWorkflowWith(POLL_TRIGGER.displayName);
+		await page.getByText('Add option').first().click();
+		await page.getByText(CATCH_UP_OPTION).last().click();
+		await page.waitForTimeout(500);
+		const text = await ndvText();
+		expect(text).toContain('Poll Times');
+		expect(text).toContain(CATCH_UP_OPTION);
+		await shot('05-poll-trigger-settings');
+	});
+
+	test("the polling trigger's Authentication: API token or OAuth2 service app, chosen in the credential form", async () => {
+		await openNewCredentialForm();
+		// n8n 2.x shows a node's Authentication choice as the credential form's mode selector.
+		const choose = page.locator('[data-test-id="credential-mode-dropdown-trigger"]').first();
+		const choices = page.getByRole('menuitem').filter({ hasText: /\S/ });
+		await choose.click();
+		await choices.first().waitFor();
+		expect((await choices.allInnerTexts()).map((text) => text.trim())).toEqual(
+			AUTHENTICATION_CHOICES,
+		);
+		// The service app's form, with the choice open again.
+		await choices.filter({ hasText: AUTHENTICATION_CHOICES[1] }).click();
+		await page.getByText('Client ID').first().waitFor();
+		await choose.click();
+		await choices.first().waitFor();
+		await shot('06-poll-trigger-authentication');
+	});
+
+	test("the event-hook trigger's panel says how to get a test event from Okta", async () => {
+		const trigger = await findTriggerType(n8n.http);
+		const credential = await n8n.http.createCredential('Okta', 'oktaEventHookApi', {
+			url: 'https://acme.okta.com',
+			accessToken: 'an-api-token',
+		});
+		// eslint-disable-next-line @typescript-eslint/no-unused-vars -- n8n assigns webhook ids itself
+		const { webhookId, ...workflow } = triggerWorkflow({
+			name: 'YubiKey shipment',
+			triggerType: trigger.name,
+			triggerVersion: trigger.version,
+			credential,
+		});
+		const created = await n8n.http.createWorkflow(workflow);
+		await openFirstNode(created.id);
+
+		const { header, executionsHelp, activationHint } = TRIGGER_PANEL_TEXTS.triggerPanel;
+		await page.locator('[data-test-id="trigger-header"]', { hasText: header }).waitFor();
+		await page.getByText('When will this node trigger my flow?').first().click();
+		await page.waitForTimeout(500);
+		const text = await ndvText();
+		expect(text).toContain(shown(activationHint as string));
+		expect(text).toContain(shown((executionsHelp as { inactive: string }).inactive));
+		await shot('07-trigger-panel');
+	});
+
+	test('the imported example shows its pinned event', async () => {
+		const example = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW_FILE, 'utf8'));
+		const pinned = example.pinData[TRIGGER_NODE_NAME][0].json;
+		const imported = await importExampleWorkflow(n8n.http);
+		await openFirstNode(imported.id);
+		const output = page.locator('[data-test-id="output-panel"]').first();
+		await output.getByText('JSON', { exact: true }).click();
+		await page.waitForTimeout(500);
+		const text = (await output.innerText()).replace(/\s+/g, ' ');
+		expect(text).toMatch(/This data is pinned/);
+		for (const value of [
+			pinned.eventType,
+			pinned.oktaUser.alternateId,
+			pinned.mfaFactor.displayName,
+			pinned.mfaFactor.detail.yubico_product_id,
+		])
+			expect(text).toContain(value);
+		await shot('08-example-pinned-data');
 	});
 });
