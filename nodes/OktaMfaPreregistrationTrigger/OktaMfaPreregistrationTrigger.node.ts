@@ -17,6 +17,7 @@ import { runAcceptedDelivery } from './acceptedDelivery';
 import { answerVerification, readDelivery } from './delivery';
 import { hookIsInPlace, registerHook, removeHook } from './hookLifecycle';
 import type { HookRegistration } from './hookLifecycle';
+import { TRIGGER_PANEL_TEXTS } from './triggerPanel';
 
 export class OktaMfaPreregistrationTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,6 +32,8 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: 'MFA Preregistration Initiated',
+		// How to get a test event without a YubiKey (Okta's event hook Preview), where n8n shows it.
+		...TRIGGER_PANEL_TEXTS,
 		description: `Starts the workflow when an Okta admin preregisters a YubiKey for a user (event ${MFA_PREREGISTRATION_EVENT})`,
 		defaults: { name: 'Okta MFA Preregistration Trigger' },
 		inputs: [],
