@@ -6,14 +6,15 @@
  * Trust: n8n-core sends every request through the DI service OutboundHttp (axios, a fresh
  * https.Agent per request, options from the request's `agentOptions`). NODE_EXTRA_CA_CERTS is
  * read when the process starts, too late here, and Node 20 has no tls.setDefaultCACertificates;
- * so the container's OutboundHttp is replaced by one that adds the trusted authorities (on top of
- * Node's own roots, as NODE_EXTRA_CA_CERTS would) to `agentOptions.ca` and otherwise hands the
- * request, unchanged, to the real one.
+ * so the container's OutboundHttp is replaced by one that gives each request a TLS context trusting
+ * the authorities (on top of Node's own roots, as NODE_EXTRA_CA_CERTS would), `agentOptions.
+ * secureContext`, and otherwise hands the request, unchanged, to the real one.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import { OutboundHttp } from '@n8n/backend-network';
 import type { HttpRequestClient } from '@n8n/backend-network';
 import { Container } from '@n8n/di';
@@ -23,10 +24,15 @@ import type { IHttpRequestOptions, IRequestOptions } from 'n8n-workflow';
 const trustedAuthorities = new Set<string>();
 let ready = false;
 
+/** Built once per set of authorities: parsing Node's ~140 roots for every request costs ~30 ms. */
+let trustContext: SecureContext | undefined;
+
 function withTrust<T extends IHttpRequestOptions | IRequestOptions>(options: T): T {
-	if (trustedAuthorities.size === 0 || options.agentOptions?.ca !== undefined) return options;
-	const ca = [...rootCertificates, ...trustedAuthorities];
-	return { ...options, agentOptions: { ...options.agentOptions, ca } };
+	const own = options.agentOptions as { ca?: unknown; secureContext?: unknown } | undefined;
+	if (trustedAuthorities.size === 0 || own?.ca !== undefined || own?.secureContext !== undefined)
+		return options;
+	trustContext ??= createSecureContext({ ca: [...rootCertificates, ...trustedAuthorities] });
+	return { ...options, agentOptions: { ...options.agentOptions, secureContext: trustContext } };
 }
 
 /** Sets n8n-core's process-wide services up (idempotent). */
@@ -62,7 +68,9 @@ export function setUpN8nCore(): void {
 /** Requests n8n-core sends from now on trust this certificate authority (PEM) too. */
 export function trustCertificateAuthority(pem: string): void {
 	setUpN8nCore();
+	if (trustedAuthorities.has(pem)) return;
 	trustedAuthorities.add(pem);
+	trustContext = undefined;
 }
 
 /** n8n-core's `helpers.httpRequest` (what it hands a credential's preAuthentication). */

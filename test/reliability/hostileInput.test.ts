@@ -66,6 +66,8 @@ function registration(stored?: IDataObject): TestWorkflow {
 	registrationCounter += 1;
 	return testWorkflow({
 		nodeType: node,
+		// Deliveries only: recovery (a System Log read per delivery) has its own tests.
+		parameters: { recoverMissedEvents: false },
 		node: { webhookId: `hostile-${registrationCounter}` },
 		nodeStaticData: stored ?? { hookId: `whoHostile${registrationCounter}`, secret: SECRET },
 	});
