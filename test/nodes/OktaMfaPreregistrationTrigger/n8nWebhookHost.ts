@@ -11,7 +11,7 @@
  */
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import {
 	hookContext,
@@ -35,7 +35,7 @@ const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 export async function startN8nWebhookHost(options: {
 	credential: SavedCredential;
-	parameters?: IDataObject;
+	parameters?: INodeParameters;
 	/** Listen on this port (a restarted n8n keeps its URL). */
 	port?: number;
 	/** The node's class as a fresh process loads it (nothing in its module memory). */
