@@ -21,8 +21,8 @@ export const eventTriggerDescription: PanelTexts['eventTriggerDescription'] =
 export const triggerPanel: PanelTexts['triggerPanel'] = {
 	header: 'Pull in a test event from Okta, no YubiKey needed',
 	executionsHelp: {
-		inactive: `<b>While building your workflow</b>, click 'Listen for test event': n8n registers a temporary Okta event hook for this workflow. ${PREVIEW_STEPS} The execution shows up in this editor.<br /><br /><b>Once you're happy with your workflow</b>, publish it. Then every time an admin preregisters a YubiKey, the workflow runs. ${AFTER_PUBLISHING}`,
-		active: `<b>While building your workflow</b>, click 'Listen for test event': n8n registers a temporary Okta event hook for this workflow. ${PREVIEW_STEPS} The execution shows up in this editor.<br /><br /><b>Your workflow also runs automatically</b>, since it is published: every time an admin preregisters a YubiKey, and for a Preview of the published hook (its name has no “test”), unless that event already ran once. ${AFTER_PUBLISHING}`,
+		inactive: `<b>While building your workflow</b>, click 'Execute step': n8n listens for a test event and registers a temporary Okta event hook for this workflow. ${PREVIEW_STEPS} The execution shows up in this editor.<br /><br /><b>Once you're happy with your workflow</b>, publish it. Then every time an admin preregisters a YubiKey, the workflow runs. ${AFTER_PUBLISHING}`,
+		active: `<b>While building your workflow</b>, click 'Execute step': n8n listens for a test event and registers a temporary Okta event hook for this workflow. ${PREVIEW_STEPS} The execution shows up in this editor.<br /><br /><b>Your workflow also runs automatically</b>, since it is published: every time an admin preregisters a YubiKey, and for a Preview of the published hook (its name has no “test”), unless that event already ran once. ${AFTER_PUBLISHING}`,
 	},
 	activationHint:
 		'Publishing registers an Okta event hook for MFA Preregistration Initiated and verifies it; Okta then sends every new event to the production URL. Okta only calls public HTTPS addresses.',
