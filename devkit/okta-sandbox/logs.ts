@@ -1,5 +1,5 @@
 /**
- * The org's System Log and `GET /api/v1/logs`, per /work/shared/okta-system-log.md:
+ * The org's System Log and `GET /api/v1/logs`, per Okta's System Log API documentation:
  * - every event has a persistence time apart from `published`: `add(…, { lagSeconds })` makes
  *   events published that long ago but persisted now, after events published later;
  * - a polling query (no `until`, ASCENDING) is ordered by persistence time and `since` bounds the

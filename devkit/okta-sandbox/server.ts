@@ -1,6 +1,6 @@
 /**
  * A local HTTPS server that behaves like an Okta org for event hooks (see
- * /work/shared/okta-event-hooks.md): the /api/v1/eventHooks management API with SSWS auth, rate
+ * Okta's event hook documentation): the /api/v1/eventHooks management API with SSWS auth, rate
  * limit headers and Okta's error bodies; one-time verification and event deliveries to hook
  * endpoints; fault injection; and a control API under /__sandbox/ for other processes.
  */

@@ -1,5 +1,5 @@
 /**
- * The sandbox's System Log, rule by rule as /work/shared/okta-system-log.md states Okta's; every
+ * The sandbox's System Log, rule by rule as Okta documents its System Log API; every
  * answer is checked against the spec's LogEvent / Error schemas.
  */
 import { request, expectRecordedResponsesMatchSpec } from '../../../devkit/okta-sandbox/apiClient';
