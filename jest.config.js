@@ -9,5 +9,9 @@ module.exports = {
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }],
 	},
-	testTimeout: 30000,
+	// Most suites wait on the sandbox (timers, TLS, Okta's verification call) more than they compute:
+	// three workers overlap those waits on a 2-core machine (jest's default there is one).
+	maxWorkers: 3,
+	// A hang still fails; three workers on two busy cores slow the process-spawning suites.
+	testTimeout: 60000,
 };
