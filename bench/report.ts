@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { SETTING_SECTIONS } from './settings';
+import { SYSTEM_LOG_SECTIONS } from './systemLog';
+import { systemLogSection } from './systemLogReport';
 
 const fmt = (value: unknown, digits = 1) =>
 	typeof value === 'number' && Number.isFinite(value)
@@ -337,7 +339,8 @@ It is **not run in CI** (it takes about ${Math.round(results.totalSeconds / 60)}
 clone after \`npm ci\` (the first run installs n8n into \`.cache/n8n\`, ~7 min). The raw figures are at the end.
 Benchmarks are figures in this report, not assertions in the test suite. Some sections can be re-run alone and merged into
 the stored figures: \`BENCH_ONLY=rates\` (§2 on n8n's defaults), \`BENCH_ONLY=settings\` (§2 under other n8n settings), or
-one setting of ${SETTING_SECTIONS.map((name) => `\`${name}\``).join(', ')} (for example \`BENCH_ONLY=lazyIsolate npx tsx bench/run.ts\`).
+one setting of ${SETTING_SECTIONS.map((name) => `\`${name}\``).join(', ')} (for example \`BENCH_ONLY=lazyIsolate npx tsx bench/run.ts\`), and
+\`BENCH_ONLY=systemLog\` (§7) or one of ${SYSTEM_LOG_SECTIONS.map((name) => `\`${name}\``).join(', ')}.
 
 ## Machine and versions
 
@@ -598,7 +601,7 @@ ${table(
 The filter keeps the last 10,000 UUIDs per registration (a registration is one hook on one URL; at most 1,000
 registrations are kept, the least recently used dropped first), so it stays at this size however many events arrive.
 
-${profiles(results.profiles)}## Raw figures
+${systemLogSection(results.systemLog, { table, fmt, mark })}${profiles(results.profiles)}## Raw figures
 
 <details><summary>results.json</summary>
 
