@@ -203,7 +203,7 @@ function render(exitCodes: Record<string, number>): string {
 	if (e2e) {
 		summary.push([
 			'3. Load through real n8n',
-			'events Okta delivered: emitted exactly once / lost / duplicated',
+			'events Okta delivered: emitted exactly once / lost; events run more than once (of all sent, incl. those Okta gave up on)',
 			`${e2e.exactlyOnce} of ${e2e.delivered} / ${e2e.lost} / ${e2e.duplicated}`,
 			goal(e2e.exactlyOnce === e2e.delivered && e2e.lost === 0 && e2e.duplicated === 0),
 		]);
