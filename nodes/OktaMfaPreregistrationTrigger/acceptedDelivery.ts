@@ -1,3 +1,4 @@
+import { sleep } from 'n8n-workflow';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { toCardItem } from '../OktaMfaPreregistration/cardFields';
@@ -12,19 +13,27 @@ type Response = ReturnType<IWebhookFunctions['getResponseObject']>;
 /** A delivered event, or one read from the System Log (no delivery around it). */
 type CardInput = Parameters<typeof toCardItem>[0];
 
+/** How long a delivery's events stay pending after Okta closed the connection and n8n has not answered. */
+const DECISION_WAIT_MS = 60_000;
+
 /**
  * Whether n8n took the execution, read off its answer. With `responseMode: 'onReceived'` and
- * `responseData: 'noData'`, n8n 2.41 answers 200 with an empty body only after WorkflowRunner.run
- * created the execution; when that fails it answers an error (500), and when it hangs Okta closes
- * the connection first. So: the response ended with 200 → taken; ended otherwise, or closed before
- * n8n ended it → not taken, and the events stay free for Okta's retry and for recovery. (A close
- * before n8n's answer while n8n still creates the execution later can make Okta's retry run again:
- * a duplicate is preferred to a loss.)
+ * `responseData: 'noData'`, n8n 2.41 ends the response with 200 only after WorkflowRunner.run
+ * created the execution, and with an error (500) when that failed. Okta may close the connection
+ * first (it waits 3 s): n8n still ends the response once it has decided, so its call to `end` is
+ * the answer, not the connection's close; a close alone keeps the events pending (Okta's retry
+ * waits for the outcome instead of running them twice) until n8n decides, or for at most
+ * DECISION_WAIT_MS, after which they are free again: a lost event is worse than a late one.
  */
 function settleWhenAnswered(response: Response, claim: Claim): void {
-	const decide = () => claim.settle(response.writableEnded && response.statusCode === 200);
-	response.once('finish', decide);
-	response.once('close', decide);
+	const end = response.end;
+	response.end = function (this: Response, ...args: unknown[]) {
+		claim.settle(response.statusCode === 200);
+		return (end as (...endArgs: unknown[]) => Response).apply(this, args);
+	} as Response['end'];
+	response.once('close', () => {
+		if (!response.writableEnded) void sleep(DECISION_WAIT_MS).then(() => claim.settle(false));
+	});
 }
 
 /**
