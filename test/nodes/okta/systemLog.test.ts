@@ -17,6 +17,7 @@ import { MFA_PREREGISTRATION_EVENT, startOktaSandbox } from '../../../devkit/okt
 import type { OktaSandbox } from '../../../devkit/okta-sandbox';
 import { expectRecordedResponsesMatchSpec } from '../../../devkit/okta-sandbox/apiClient';
 import { makeKeyPair, serviceApp } from '../../../devkit/okta-sandbox/serviceApp';
+import { OKTA_CREDENTIALS } from '../../../nodes/OktaMfaPreregistration/authentication';
 import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
 import {
 	cursorFromNextLink,
@@ -39,18 +40,7 @@ class LogReaderNode implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'oktaEventHookApi',
-				required: true,
-				displayOptions: { show: { authentication: ['apiToken'] } },
-			},
-			{
-				name: 'oktaEventHookOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-		],
+		credentials: OKTA_CREDENTIALS,
 		properties: [
 			{
 				displayName: 'Authentication',
