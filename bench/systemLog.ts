@@ -29,9 +29,9 @@ type Log = (line: string) => void;
 export const SYSTEM_LOG_SECTIONS = ['pollIdle', 'pollBacklog', 'recoveryAnswer'];
 export const BACKLOG_EVENTS = 10_000;
 const IDLE_POLLS = 10;
-const DRAIN_ROUNDS = 3;
+const DRAIN_ROUNDS = 5;
 /** Recovery on/off: rounds per side (alternating, order reversed every other round), after a warm-up. */
-const ANSWER_ROUNDS = 4;
+const ANSWER_ROUNDS = 6;
 const ANSWER_LOAD = { connections: 2, overallRate: 10, amount: 150, maxMs: 20_000 };
 const POLL_NODE_NAME = 'Okta MFA Preregistration Polling Trigger';
 const round = (value: number, digits = 1) =>
@@ -204,7 +204,7 @@ async function recoveryAnswer(log: Log) {
 		};
 		const deliveries = new Deliveries(1);
 		const results: Record<'on' | 'off', LoadResult[]> = { on: [], off: [] };
-		const recoveryReads: Record<'on' | 'off', number> = { on: 0, off: 0 };
+		const recoveryReads: Record<'on' | 'off', number[]> = { on: [], off: [] };
 		for (let r = 0; r <= ANSWER_ROUNDS; r++) {
 			const order: Array<'on' | 'off'> = r % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
 			for (const kind of order) {
@@ -222,7 +222,7 @@ async function recoveryAnswer(log: Log) {
 				// Round 0 warms both up and is not counted.
 				if (r > 0) {
 					results[kind].push(result);
-					recoveryReads[kind] += reads;
+					recoveryReads[kind].push(reads);
 				}
 				log(
 					`recovery ${kind} r${r}${r === 0 ? ' (warm-up)' : ''}: ${result.ok}/${result.sent} ok, p50 ${percentile(result.latencies, 50)} p99 ${percentile(result.latencies, 99)} ms, ${reads} recovery reads`,
@@ -245,7 +245,8 @@ async function recoveryAnswer(log: Log) {
 				maxMs: Math.max(...latencies),
 				roundP50Ms: results[kind].map((r) => percentile(r.latencies, 50)),
 				roundP99Ms: results[kind].map((r) => percentile(r.latencies, 99)),
-				recoveryReads: recoveryReads[kind],
+				recoveryReads: recoveryReads[kind].reduce((sum, reads) => sum + reads, 0),
+				roundRecoveryReads: recoveryReads[kind],
 			};
 		};
 		const on = side('on');
