@@ -157,13 +157,17 @@ async function publishPollWorkflow(stack: Stack) {
 	return workflow.id as string;
 }
 
-/** The polls in the sandbox's log: reads of the polling trigger's page size, grouped when < 5 s apart. */
+/**
+ * The polls in the sandbox's log: reads of the polling trigger's page size, grouped when < 1 s
+ * apart (a poll's pages follow each other at once; the activation poll may come seconds before the
+ * first scheduled one).
+ */
 function pollsFromRequests(sandbox: OktaSandbox) {
 	const times = logReads(sandbox, 1000).map((r) => Date.parse(r.at));
 	const polls: number[][] = [];
 	for (const time of times) {
 		const last = polls[polls.length - 1];
-		if (last && time - last[last.length - 1] < 5_000) last.push(time);
+		if (last && time - last[last.length - 1] < 1_000) last.push(time);
 		else polls.push([time]);
 	}
 	return polls.map((poll) => poll.length);
