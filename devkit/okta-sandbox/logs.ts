@@ -61,6 +61,8 @@ export class SystemLog {
 	private readonly uuids = new Set<string>();
 	private seq = 0;
 	private lastPersistedAt = 0;
+	/** The latest `published` in the log: events made faster than one a millisecond are stamped ahead of the clock. */
+	private lastPublishedAt = 0;
 
 	/**
 	 * Persists events now (those already in the log are skipped) and returns the ones added. With
@@ -75,6 +77,7 @@ export class SystemLog {
 			if (options.lagSeconds !== undefined)
 				event.published = new Date(this.lastPersistedAt - options.lagSeconds * 1000).toISOString();
 			this.uuids.add(event.uuid);
+			this.lastPublishedAt = Math.max(this.lastPublishedAt, Date.parse(event.published) || 0);
 			this.entries.push({ event, persistedAt: this.lastPersistedAt, seq: ++this.seq });
 			added.push(event);
 		}
@@ -89,6 +92,7 @@ export class SystemLog {
 	clear(): void {
 		this.entries = [];
 		this.uuids.clear();
+		this.lastPublishedAt = 0;
 	}
 
 	query(url: URL, orgUrl: string, now = Date.now()): Answer {
@@ -164,7 +168,8 @@ export class SystemLog {
 			const last = this.entries[scanned - 1];
 			nextAfter = encodeAfter('p', last?.persistedAt ?? 0, last?.seq ?? 0);
 		} else {
-			const upper = until ?? now;
+			// Okta's default `until` is now; an event the sandbox stamped ahead of the clock has happened too.
+			const upper = until ?? Math.max(now, this.lastPublishedAt + 1);
 			const lower = since ?? upper - DEFAULT_SPAN_MS;
 			const sign = sortOrder === 'ASCENDING' ? 1 : -1;
 			const key = (e: LogEntry) => Date.parse(e.event.published);
