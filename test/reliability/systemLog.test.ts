@@ -309,7 +309,10 @@ describe("the event-hook trigger when Okta gives up before n8n's 200 (not a Syst
 		const hook = slowOkta.hooks().find((candidate) => candidate.channel.config.uri === host.url)!;
 		const event = slowOkta.makeEvent();
 		const [result] = await slowOkta.deliver([event], { hookId: hook.id, retry: true });
-		expect(result.attempts.map((attempt) => attempt.status)).toEqual([undefined, undefined]);
+		// Okta gave up on the first attempt and retried; the retry may time out too, or be answered in
+		// time once the first attempt's outcome is known. Either way the event runs once.
+		expect(result.attempts).toHaveLength(2);
+		expect(result.attempts[0].status).toBeUndefined();
 		await new Promise((resolve) => setTimeout(resolve, 200)); // n8n finishes both requests
 		expect(emittedBy(host)).toEqual([event.uuid]);
 	});
