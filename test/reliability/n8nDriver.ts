@@ -1,5 +1,5 @@
 /**
- * Drives the node's webhook methods the way n8n 2.41 does (see /work/shared/n8n-notes.md), in
+ * Drives the node's webhook methods the way n8n 2.41 does (read in n8n 2.41.1's own code), in
  * n8n-core's real HookContext (devkit/n8n/triggerHost.ts), with the knobs the fault matrix needs on
  * the client side (a short timeout, connection refused, for one Okta operation). The webhook itself
  * is served by the trigger host, so Okta's verification GET reaches the node's real webhook() over
