@@ -58,6 +58,8 @@ export interface LoadOptions {
 	maxMs: number;
 	/** Deliveries per second over all connections (0: as fast as answers come). */
 	overallRate?: number;
+	/** Give up on an answer after this long, as Okta does after 3 s (default 10 s). */
+	timeoutSeconds?: number;
 }
 
 export interface LoadResult {
@@ -87,7 +89,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 				// autocannon wants at least one delivery per connection.
 				amount: Math.max(options.amount, options.connections),
 				overallRate: options.overallRate || undefined,
-				timeout: 10,
+				timeout: options.timeoutSeconds ?? 10,
 				requests: [
 					{
 						method: 'POST',

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 
 import { SETTING_SECTIONS } from './settings';
 import { SYSTEM_LOG_SECTIONS } from './systemLog';
+import { burstSection } from './burst';
 import { systemLogSection } from './systemLogReport';
 
 const fmt = (value: unknown, digits = 1) =>
@@ -476,6 +477,7 @@ the floor at 50 deliveries/s shows what this n8n manages at all.
 
 ${rates(results.timedRates.defaults)}
 
+${burstSection(results.burst, { table, fmt, mark })}
 **Saving less** (after a restart with ${Object.entries(s.SAVE_LESS)
 		.map(([k, v]) => `\`${k}=${v}\``)
 		.join(', ')}; failed executions are still saved):

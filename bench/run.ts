@@ -34,6 +34,7 @@ import {
 	ensureN8nInstalled,
 } from '../devkit/n8n/runtime';
 import { DRAIN_MAX_MS, FINISHED, countExecutions, drain, lastStoppedAt } from './executions';
+import { measureBurst } from './burst';
 import { Deliveries, oktaHeaders, percentile, runLoad, type LoadResult } from './load';
 import { RATE_CONNECTION_SECONDS, RATE_SECONDS, RATES, timedRates } from './rates';
 import {
@@ -502,6 +503,7 @@ async function main() {
 		results.probe = await probe(stack, targets);
 		results.throughput = await throughput(stack, targets, true, CONCURRENCIES, ROUNDS);
 		results.timedRates = { defaults: await timedRates(stack, targets, true, { ca, log }) };
+		results.burst = await measureBurst(stack, [targets.A, targets.floor], log);
 
 		log(`restart with ${JSON.stringify(SAVE_LESS)}`);
 		stack.options.env = { ...(stack.options.env ?? {}), ...SAVE_LESS };

@@ -4,7 +4,8 @@
  *   measurement (bench/systemLogDrain.ts), against the Okta sandbox run here, whose request log
  *   counts the Okta calls. The backlog drain alternates with a plain loop of the same HTTP reads.
  * - recoveryAnswer: in a real n8n, the event-hook trigger's answer time with recovery on and off
- *   (two published workflows, alternating rounds of the same fixed-rate load); the same n8n runs a
+ *   (published workflows loaded at the same time, with an A/A twin of the "off" side as the noise
+ *   control); the same n8n runs a
  *   published polling workflow meanwhile, whose scheduled polls are its Okta calls per idle poll.
  */
 import { execFile } from 'node:child_process';
@@ -30,9 +31,10 @@ export const SYSTEM_LOG_SECTIONS = ['pollIdle', 'pollBacklog', 'recoveryAnswer']
 export const BACKLOG_EVENTS = 10_000;
 const IDLE_POLLS = 10;
 const DRAIN_ROUNDS = 5;
-/** Recovery on/off: rounds per side (alternating, order reversed every other round), after a warm-up. */
-const ANSWER_ROUNDS = 6;
-const ANSWER_LOAD = { connections: 2, overallRate: 10, amount: 150, maxMs: 20_000 };
+/** Recovery on/off: rounds, all sides loaded at once in each, after a warm-up round. */
+const ANSWER_ROUNDS = 8;
+/** Per side; three sides at once make 12 deliveries a second. */
+const ANSWER_LOAD = { connections: 2, overallRate: 4, amount: 120, maxMs: 40_000 };
 const POLL_NODE_NAME = 'Okta MFA Preregistration Polling Trigger';
 const round = (value: number, digits = 1) =>
 	Number.isFinite(value) ? Number(value.toFixed(digits)) : null;
@@ -194,7 +196,15 @@ async function hookTarget(stack: Stack, name: string, parameters: Record<string,
 	return { id: workflow.id as string, url, secret };
 }
 
-/** Answer times with recovery on and off in one n8n, plus the idle polls of a polling workflow. */
+type AnswerSide = 'on' | 'off' | 'offTwin';
+const ANSWER_SIDES: AnswerSide[] = ['on', 'off', 'offTwin'];
+
+/**
+ * Answer times with recovery on and off in one n8n, plus the idle polls of a polling workflow.
+ * The sides are loaded at the same time (paired), so whatever else the machine does hits both;
+ * a second workflow with recovery off beside the first (A/A) shows how far two identical sides
+ * differ by noise alone.
+ */
 async function recoveryAnswer(log: Log) {
 	log('recovery on/off: starting the Okta sandbox and n8n (defaults)');
 	const stack = await startStack({}, 'bench-system-log');
@@ -202,69 +212,83 @@ async function recoveryAnswer(log: Log) {
 		stack.sandbox.clearRequests();
 		const pollStarted = Date.now();
 		const pollId = await publishPollWorkflow(stack);
-		const targets = {
+		const targets: Record<AnswerSide, Awaited<ReturnType<typeof hookTarget>>> = {
 			on: await hookTarget(stack, 'bench: recovery on', {}),
 			off: await hookTarget(stack, 'bench: recovery off', { recoverMissedEvents: false }),
+			offTwin: await hookTarget(stack, 'bench: recovery off (twin)', {
+				recoverMissedEvents: false,
+			}),
 		};
 		const deliveries = new Deliveries(1);
-		const results: Record<'on' | 'off', LoadResult[]> = { on: [], off: [] };
-		const recoveryReads: Record<'on' | 'off', number[]> = { on: [], off: [] };
+		const results: Record<AnswerSide, LoadResult[]> = { on: [], off: [], offTwin: [] };
+		let recoveryReads = 0;
+		const roundRecoveryReads: number[] = [];
 		for (let r = 0; r <= ANSWER_ROUNDS; r++) {
-			const order: Array<'on' | 'off'> = r % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
-			for (const kind of order) {
-				const target = targets[kind];
-				const base = await countExecutions(stack, target.id, FINISHED);
-				const readsBefore = logReads(stack.sandbox, 200).length;
-				const result = await runLoad({
-					url: target.url,
-					headers: oktaHeaders(target.secret),
-					deliveries,
-					...ANSWER_LOAD,
-				});
-				await drain(stack, target.id, base, result.ok, true);
-				const reads = logReads(stack.sandbox, 200).length - readsBefore;
-				// Round 0 warms both up and is not counted.
-				if (r > 0) {
-					results[kind].push(result);
-					recoveryReads[kind].push(reads);
-				}
-				log(
-					`recovery ${kind} r${r}${r === 0 ? ' (warm-up)' : ''}: ${result.ok}/${result.sent} ok, p50 ${percentile(result.latencies, 50)} p99 ${percentile(result.latencies, 99)} ms, ${reads} recovery reads`,
-				);
+			const bases = await Promise.all(
+				ANSWER_SIDES.map((side) => countExecutions(stack, targets[side].id, FINISHED)),
+			);
+			const readsBefore = logReads(stack.sandbox, 200).length;
+			const loads = await Promise.all(
+				ANSWER_SIDES.map((side) =>
+					runLoad({
+						url: targets[side].url,
+						headers: oktaHeaders(targets[side].secret),
+						deliveries,
+						...ANSWER_LOAD,
+					}),
+				),
+			);
+			for (const [index, side] of ANSWER_SIDES.entries()) {
+				await drain(stack, targets[side].id, bases[index], loads[index].ok, true);
 			}
+			const reads = logReads(stack.sandbox, 200).length - readsBefore;
+			// Round 0 warms all up and is not counted.
+			if (r > 0) {
+				ANSWER_SIDES.forEach((side, index) => results[side].push(loads[index]));
+				recoveryReads += reads;
+				roundRecoveryReads.push(reads);
+			}
+			log(
+				`recovery r${r}${r === 0 ? ' (warm-up)' : ''}: ` +
+					ANSWER_SIDES.map(
+						(side, index) =>
+							`${side} ${loads[index].ok}/${loads[index].sent} ok p50 ${percentile(loads[index].latencies, 50)} p99 ${percentile(loads[index].latencies, 99)} ms`,
+					).join('; ') +
+					`; ${reads} recovery reads`,
+			);
 		}
 		const pollMinutes = (Date.now() - pollStarted) / 60_000;
 		const polls = pollsFromRequests(stack.sandbox);
 		const pollExecutions = await countExecutions(stack, pollId);
 		await stack.http.unpublishWorkflow(pollId);
-		const side = (kind: 'on' | 'off') => {
-			const latencies = results[kind].flatMap((r) => r.latencies);
-			const sent = results[kind].reduce((s, r) => s + r.sent, 0);
-			const ok = results[kind].reduce((s, r) => s + r.ok, 0);
+		const summary = (side: AnswerSide) => {
+			const latencies = results[side].flatMap((r) => r.latencies);
+			const sent = results[side].reduce((s, r) => s + r.sent, 0);
+			const ok = results[side].reduce((s, r) => s + r.ok, 0);
 			return {
 				deliveries: ok,
 				failed: sent - ok,
 				p50Ms: percentile(latencies, 50),
 				p99Ms: percentile(latencies, 99),
 				maxMs: Math.max(...latencies),
-				roundP50Ms: results[kind].map((r) => percentile(r.latencies, 50)),
-				roundP99Ms: results[kind].map((r) => percentile(r.latencies, 99)),
-				recoveryReads: recoveryReads[kind].reduce((sum, reads) => sum + reads, 0),
-				roundRecoveryReads: recoveryReads[kind],
+				roundP50Ms: results[side].map((r) => percentile(r.latencies, 50)),
+				roundP99Ms: results[side].map((r) => percentile(r.latencies, 99)),
 			};
 		};
-		const on = side('on');
-		const off = side('off');
+		const on = summary('on');
+		const off = summary('off');
+		const offTwin = summary('offTwin');
 		const ratio = (a: number, b: number) => round(a / b, 2);
 		return {
-			load: { ...ANSWER_LOAD, rounds: ANSWER_ROUNDS, eventsPerDelivery: 1 },
-			on,
+			load: { ...ANSWER_LOAD, rounds: ANSWER_ROUNDS, eventsPerDelivery: 1, sides: 3 },
+			on: { ...on, recoveryReads, roundRecoveryReads },
 			off,
+			offTwin,
 			p50Ratio: ratio(on.p50Ms, off.p50Ms),
 			p99Ratio: ratio(on.p99Ms, off.p99Ms),
-			/** The spread between rounds of one side: how far the ratio can move by noise alone. */
-			offRoundP50Spread: ratio(Math.max(...off.roundP50Ms), Math.min(...off.roundP50Ms)),
-			offRoundP99Spread: ratio(Math.max(...off.roundP99Ms), Math.min(...off.roundP99Ms)),
+			/** The same ratio between two identical sides (both off): what noise alone gives. */
+			twinP50Ratio: ratio(offTwin.p50Ms, off.p50Ms),
+			twinP99Ratio: ratio(offTwin.p99Ms, off.p99Ms),
 			idlePollInN8n: {
 				driver: 'real n8n 2.41.1 (everyMinute, published during the load above)',
 				minutes: round(pollMinutes, 1),
