@@ -221,6 +221,30 @@ export function makeEventOfType(eventType: string): LogEvent {
 	};
 }
 
+/**
+ * What Okta logs when it gave up on a delivery (its attempt and its one retry failed): an
+ * `event_hook.delivery` event with outcome FAILURE, the hook as target. Okta documents that failed
+ * deliveries show up as this event type; the fields beyond that are this sandbox's guess.
+ */
+export function makeDeliveryFailureEvent(
+	hook: { id: string; name: string; uri: string },
+	deliveryId: string,
+	reason: string,
+): LogEvent {
+	return {
+		uuid: randomUUID(),
+		published: published(),
+		eventType: 'event_hook.delivery',
+		version: '0',
+		severity: 'WARN',
+		displayMessage: 'Event hook delivery',
+		actor: { id: hook.id, type: 'EventHook', alternateId: hook.uri, displayName: hook.name },
+		outcome: { result: 'FAILURE', reason },
+		target: [{ id: hook.id, type: 'EventHook', alternateId: hook.uri, displayName: hook.name }],
+		debugContext: { debugData: { eventHookDeliveryId: deliveryId } },
+	} as LogEvent;
+}
+
 /** Objects merge recursively; arrays and scalars (null included) replace. */
 export function deepMerge<T>(base: T, patch: unknown): T {
 	if (!isPlain(base) || !isPlain(patch)) return (patch === undefined ? base : patch) as T;

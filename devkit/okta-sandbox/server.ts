@@ -10,7 +10,12 @@ import * as https from 'https';
 import type { Socket } from 'net';
 import { handleControl } from './control';
 import * as E from './errors';
-import { MFA_PREREGISTRATION_EVENT, makeEventOfType, makeMfaPreregisterEvent } from './events';
+import {
+	MFA_PREREGISTRATION_EVENT,
+	makeDeliveryFailureEvent,
+	makeEventOfType,
+	makeMfaPreregisterEvent,
+} from './events';
 import { FaultList, type ActiveFault } from './faults';
 import { channelChanged, HookStore, toApiHook, validateHookBody } from './hooks';
 import { SystemLog } from './logs';
@@ -358,6 +363,13 @@ class Sandbox implements OktaSandbox {
 				// Okta retries once on a timeout / network error or a 5xx, never on a 4xx.
 				const retryable = r.status === undefined || r.status >= 500;
 				if (!retryable || options.retry === false) break;
+			}
+			const last = result.attempts[result.attempts.length - 1];
+			if (last.status === undefined || last.status < 200 || last.status >= 300) {
+				// Okta gave up on this delivery: the System Log says so.
+				const reason = last.status === undefined ? String(last.error) : `HTTP ${last.status}`;
+				const about = { id: hook.id, name: hook.name, uri: hook.channel.config.uri };
+				this.log.add([makeDeliveryFailureEvent(about, deliveryId, reason)]);
 			}
 		}
 		return result;

@@ -257,6 +257,26 @@ describe('delivery', () => {
 		expect(rx.received).toHaveLength(1);
 	});
 
+	it('logs a delivery Okta gave up on as an event_hook.delivery FAILURE naming the hook; none for one taken', async () => {
+		const hook = await verifiedHook();
+		const failures = () => sb.systemLog.filter((e) => e.eventType === 'event_hook.delivery');
+		rx.behave((_r, i) => (i === 0 ? { status: 502 } : undefined));
+		await sb.emit();
+		expect(failures()).toEqual([]);
+		rx.behave(() => ({ status: 503 }));
+		const [result] = await sb.emit();
+		const [failure] = failures();
+		expect(failures()).toHaveLength(1);
+		expect(failure.outcome).toEqual({ result: 'FAILURE', reason: 'HTTP 503' });
+		expect(failure.target).toEqual([expect.objectContaining({ id: hook.id, type: 'EventHook' })]);
+		expect((failure.debugContext as any).debugData.eventHookDeliveryId).toBe(result.deliveryId);
+		expectOktaSchema('LogEvent', failure, { direction: 'response' });
+		// The events it carried are in the log before it.
+		const delivered = JSON.parse(rx.received[rx.received.length - 1].body).data.events[0].uuid;
+		const order = sb.systemLog.map((e) => e.uuid);
+		expect(order.indexOf(delivered)).toBeLessThan(order.indexOf(failure.uuid));
+	});
+
 	it('duplicate: true sends the same delivery twice (at-least-once)', async () => {
 		await verifiedHook();
 		const [result] = await sb.deliver([sb.makeEvent()], { duplicate: true });
