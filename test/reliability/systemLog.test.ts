@@ -287,10 +287,8 @@ describe('the event-hook trigger', () => {
 });
 
 describe("the event-hook trigger when Okta gives up before n8n's 200 (not a System Log fault)", () => {
-	// KNOWN DUPLICATE, kept as a failing expectation (test.failing passes while the bug is there
-	// and turns red once it is fixed). acceptedDelivery.ts counts a delivery whose connection Okta
-	// closed before n8n's 200 as not taken, while n8n 2.41 still creates that execution; Okta's
-	// retry then runs the same events again (the e2e load test measures the same through real n8n).
+	// Okta closes the connection before n8n's 200: the events stay pending until n8n ends its answer
+	// (acceptedDelivery.ts), so Okta's retry waits for that outcome instead of running them again.
 	let slowOkta: OktaSandbox;
 	beforeAll(async () => {
 		// Okta gives up after 5 ms: before n8n has created the execution (n8nWebhookHost takes 20 ms).
