@@ -7,7 +7,7 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	// Types are checked once by `npm run lint` (tsc); per-file transpiling keeps `npm test` fast.
 	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }],
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
 	// Most suites wait on the sandbox (timers, TLS, Okta's verification call) more than they compute:
 	// three workers overlap those waits on a 2-core machine (jest's default there is one).

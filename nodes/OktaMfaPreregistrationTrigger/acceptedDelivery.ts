@@ -7,7 +7,8 @@ import type { LogEvent } from '../okta/payloads';
 import type { Claim } from './claims';
 import { byPublished } from './delivery';
 import type { HookRegistration } from './hookLifecycle';
-import { keepMarkedUntilSaved, recoverMissed, registrationFor, storeRecovery } from './recovery';
+import { forgetRecovery, recoverMissed, registrationFor, storeRecovery } from './recovery';
+import { keepMarkedUntilSaved } from './staticDataSave';
 
 type Response = ReturnType<IWebhookFunctions['getResponseObject']>;
 /** A delivered event, or one read from the System Log (no delivery around it). */
@@ -62,8 +63,13 @@ export async function runAcceptedDelivery(
 	let cursor = registration.cursor;
 	// "Listen for test event" never reads the log (and n8n never saves its static data).
 	const production = mode !== 'manual';
-	if (production && context.getNodeParameter('recoverMissedEvents', true) !== false) {
+	const recovering = production && context.getNodeParameter('recoverMissedEvents', true) !== false;
+	// Static data changes only for recovery: with it off, a delivery writes nothing to n8n's database.
+	let changedStaticData = false;
+	if (recovering) {
 		({ events: recovered, cursor } = await recoverMissed(context, registration, claim));
+	} else if (production) {
+		changedStaticData = forgetRecovery(stored, registration);
 	}
 
 	const items = byPublished<CardInput>([...sources, ...recovered.map((event) => ({ event }))]).map(
@@ -75,7 +81,7 @@ export async function runAcceptedDelivery(
 		claim.settle(false);
 		return { noWebhookResponse: true };
 	}
-	if (production) storeRecovery(stored, registration, claim, cursor);
+	if (recovering) changedStaticData = storeRecovery(stored, registration, claim, cursor);
 	if (items.length === 0) {
 		// Nothing new: no execution to wait for. Okta wants 200 with an empty body.
 		claim.settle(true);
@@ -83,6 +89,6 @@ export async function runAcceptedDelivery(
 		return { noWebhookResponse: true };
 	}
 	settleWhenAnswered(response, claim);
-	if (production) void keepMarkedUntilSaved(stored, claim);
+	if (changedStaticData) keepMarkedUntilSaved(stored, 'hookId', claim.settled);
 	return { workflowData: [items] };
 }

@@ -9,10 +9,17 @@ import type { SeenEvents } from '../OktaMfaPreregistration/seenEvents';
  */
 export class EventClaims {
 	private readonly pending = new Map<string, Promise<boolean>>();
-	/** Done since the log cursor last moved past them, with when: what static data must keep. */
+	/**
+	 * Done since the log cursor last moved past them, with when: what static data must keep. At
+	 * most `keepDone`, the newest: static data keeps no more, and while the log is not read (recovery
+	 * off, or Okta refusing) nothing else would bound it.
+	 */
 	private readonly doneSinceRead = new Map<string, number>();
 
-	constructor(readonly seen: SeenEvents) {}
+	constructor(
+		readonly seen: SeenEvents,
+		private readonly keepDone = 1_000,
+	) {}
 
 	isDone(uuid: string): boolean {
 		return this.seen.has(uuid);
@@ -28,6 +35,7 @@ export class EventClaims {
 			this.seen.add(uuid);
 			this.doneSinceRead.set(uuid, 0);
 		}
+		this.trimDone();
 	}
 
 	/** A claim of one delivery: its uuids are pending until `settle` says whether n8n took them. */
@@ -52,6 +60,14 @@ export class EventClaims {
 			if (!taken) continue;
 			this.seen.add(uuid);
 			this.doneSinceRead.set(uuid, now);
+		}
+		this.trimDone();
+	}
+
+	private trimDone(): void {
+		for (const uuid of this.doneSinceRead.keys()) {
+			if (this.doneSinceRead.size <= this.keepDone) return;
+			this.doneSinceRead.delete(uuid);
 		}
 	}
 

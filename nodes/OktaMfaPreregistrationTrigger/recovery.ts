@@ -101,7 +101,7 @@ export function registrationFor(key: string, stored: StoredRecovery): Registrati
 	const seen = seenEventsFor(key);
 	let registration = registrations.get(seen);
 	if (!registration) {
-		registration = new Registration(new EventClaims(seen), stored);
+		registration = new Registration(new EventClaims(seen, STORED_UUIDS), stored);
 		registrations.set(seen, registration);
 	}
 	return registration;
@@ -237,53 +237,46 @@ export async function recoverMissed(
 	return { events: taken.missed, cursor: taken.cursor };
 }
 
-/** How often static data is marked changed while n8n creates the execution (see below). */
-const MARK_INTERVAL_MS = 5;
-
-/**
- * n8n 2.41 saves a production webhook's static data only if its `__dataChanged` flag is set when
- * the response callback runs (live-webhooks.js saveStaticData), and for an 'onReceived' answer
- * deferred until the execution exists, that callback runs after WorkflowRunner.run, which builds
- * its own Workflow objects around the very same static data object: each construction
- * (ObservableObject.create) resets the flag, so what webhook() wrote would never be saved. The
- * execution saves static data at its end if the flag is set again by then. So, while n8n creates
- * the execution, the state is marked changed again every few milliseconds, and once more when n8n
- * has taken it: the save before Okta's answer, or the one at the end of the execution, stores it.
- * A mark that lands after both is lost; the next delivery writes the whole state again.
- */
-export async function keepMarkedUntilSaved(
-	staticData: StoredRecovery & IDataObject,
-	claim: Claim,
-): Promise<void> {
-	let settled: boolean | undefined;
-	void claim.settled.then((taken) => (settled = taken));
-	const mark = () => {
-		// Setting a property marks the static data changed, even to the same value.
-		staticData.logCursor = staticData.logCursor;
-	};
-	while (settled === undefined) {
-		mark();
-		await sleep(MARK_INTERVAL_MS);
-	}
-	if (settled) mark();
-}
-
 /**
  * What static data must hold if n8n creates this delivery's execution (and not when it fails):
- * the cursor and the emitted events the cursor may not have passed. Written only when it changed.
+ * the cursor and the emitted events the cursor may not have passed. Written only when it changed;
+ * returns whether it did.
  */
 export function storeRecovery(
 	staticData: StoredRecovery & IDataObject,
 	registration: Registration,
 	claim: Claim,
 	cursor: LogCursor,
-): void {
+): boolean {
 	const emitted = [...registration.claims.doneSinceReadList(STORED_UUIDS), ...claim.uuids].slice(
 		-STORED_UUIDS,
 	);
-	if (staticData.logCursor !== cursor) staticData.logCursor = cursor;
+	let changed = false;
+	if (staticData.logCursor !== cursor) {
+		staticData.logCursor = cursor;
+		changed = true;
+	}
 	const before = Array.isArray(staticData.emitted) ? staticData.emitted : [];
 	if (before.length !== emitted.length || before.some((uuid, i) => uuid !== emitted[i])) {
 		staticData.emitted = emitted;
+		changed = true;
 	}
+	return changed;
+}
+
+/**
+ * Recovery is off: nothing is kept for it, and its position moves along with the deliveries, so that
+ * turning it on again later starts from then, not from a cursor that missed what ran meanwhile.
+ * Returns whether static data changed (once, when recovery was on before).
+ */
+export function forgetRecovery(
+	staticData: StoredRecovery & IDataObject,
+	registration: Registration,
+): boolean {
+	registration.cursor = recoveryStart(new Date());
+	registration.claims.forgetDoneBefore(Number.POSITIVE_INFINITY);
+	if (staticData.logCursor === undefined && staticData.emitted === undefined) return false;
+	delete staticData.logCursor;
+	delete staticData.emitted;
+	return true;
 }

@@ -198,16 +198,22 @@ describe('reading the System Log', () => {
 		expect(host.executions).toEqual([{ mode: 'manual', items: [expect.any(Object)] }]);
 	});
 
-	it('is off when the option is', async () => {
+	it('is off when the option is, and then keeps nothing for it in static data', async () => {
 		const hook = await published({
 			credential: apiTokenCredential(),
 			parameters: { recoverMissedEvents: false },
 		});
+		// Published with the option on before: what was kept for recovery goes at the next delivery.
+		expect(host.stored.logCursor).toEqual(expect.any(String));
 		sandbox.addLogEvents([oldEvent(100)]);
 		sandbox.clearRequests();
 		expect(await deliver(hook.id, [sandbox.makeEvent()])).toEqual([200]);
+		expect(await deliver(hook.id, [sandbox.makeEvent()])).toEqual([200]);
 		expect(logReads()).toBe(0);
-		expect(host.executions[0].items).toHaveLength(1);
+		expect(host.executions.map((run) => run.items.length)).toEqual([1, 1]);
+		expect(host.stored).not.toHaveProperty('logCursor');
+		expect(host.stored).not.toHaveProperty('emitted');
+		expect(host.stored).toMatchObject({ hookId: hook.id, secret: expect.any(String) });
 	});
 });
 
