@@ -142,11 +142,10 @@ export async function registerHook(this: IHookFunctions): Promise<boolean> {
 		throw verification.error;
 	}
 	const { verified } = verification;
-	const stored: HookRegistration = {
-		hookId: hook.id,
-		secret,
-		logCursor: recoveryStart(publishedAt),
-	};
+	const stored: HookRegistration = { hookId: hook.id, secret };
+	if (this.getNodeParameter('recoverMissedEvents', true) !== false) {
+		stored.logCursor = recoveryStart(publishedAt);
+	}
 	if (typeof verified?.lastUpdated === 'string') stored.lastUpdated = verified.lastUpdated;
 	Object.assign(registration(this), stored);
 	return true;
