@@ -239,7 +239,14 @@ export async function measureSettings(log: Log, only?: string[]) {
 	/** Each setting with when it was measured and how long it took (partial runs merge them one by one). */
 	const measure = async (name: string, run: () => Promise<Record<string, any>>) => {
 		const started = Date.now();
-		const result = await run();
+		let result: Record<string, any>;
+		try {
+			result = await run();
+		} catch (error) {
+			// One setting that cannot run here (say, no redis-server) must not cost the others' figures.
+			log(`${name}: not measured: ${error instanceof Error ? error.message : String(error)}`);
+			return;
+		}
 		results[name] = {
 			date: new Date().toISOString(),
 			seconds: Math.round((Date.now() - started) / 1000),
