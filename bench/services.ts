@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { findOnPath } from '../devkit/executables';
 import { freePort } from '../devkit/n8n/runtime';
 import { killGroup, killOnExit } from '../devkit/n8n/processGroups';
 
@@ -135,13 +136,13 @@ export async function startPostgres(logDir: string): Promise<Postgres> {
 
 /** Redis on loopback without persistence (queue mode's job queue only). */
 export async function startRedis(logDir: string): Promise<Service> {
-	if (!fs.existsSync(REDIS_SERVER))
-		throw new Error(`${REDIS_SERVER} is missing: apt-get install -y redis-server`);
+	const redisServer = findOnPath(REDIS_SERVER);
+	if (!redisServer) throw new Error(`${REDIS_SERVER} is missing: apt-get install -y redis-server`);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-redis-'));
 	const port = await freePort();
 	const server = await startServer(
 		'Redis',
-		REDIS_SERVER,
+		redisServer,
 		[
 			'--port',
 			String(port),
