@@ -98,8 +98,8 @@ in brackets).`;
 const pairedRatios = (a: number[], b: number[]) =>
 	a.map((value, index) => fmt(value / b[index], 2)).join(', ');
 
-function answerSection(a: any): string {
-	if (!a) return '';
+/** One load's table and ratios. */
+function answerLoad(a: any): string {
 	const row = (label: string, s: any, reads: string) => [
 		label,
 		s.deliveries,
@@ -112,15 +112,8 @@ function answerSection(a: any): string {
 	];
 	const within = (ratio: number) => ratio <= 1.05;
 	const twinNoise = Math.max(Math.abs(a.twinP50Ratio - 1), Math.abs(a.twinP99Ratio - 1));
-	return `### The event hook's answer time with recovery on and off
-
-One real n8n 2.41.1 (defaults, every execution saved), three published workflows (event-hook trigger → No Operation): one with
-\`recoverMissedEvents\` on (the default), one off, and a twin of the one off (A/A: what two identical workflows differ by
-noise alone). In each of ${a.load.rounds} rounds, after a warm-up round that is not counted, all three get the same load
-**at the same time** (${a.load.amount} deliveries of ${a.load.eventsPerDelivery} event each at ${a.load.overallRate}/s on
-${a.load.connections} connections, ${a.load.overallRate * a.load.sides} deliveries/s in all, at most ${a.load.maxMs / 1000} s a
-round), so whatever else the machine does hits all sides alike. Recovery reads the System Log at most once a minute while
-nothing is missed, so only the delivery that comes first in a minute waits for a read.
+	return `**${a.load.overallRate} deliveries/s per workflow, ${a.load.overallRate * a.load.sides}/s in all** (${a.load.rounds} rounds of
+${a.load.amount} one-event deliveries per workflow on ${a.load.connections} connections each, at most ${a.load.maxMs / 1000} s a round):
 
 ${table(
 	[
@@ -144,10 +137,26 @@ ${table(
 ${verdict(within(a.p50Ratio))}, p99 ${verdict(within(a.p99Ratio))}). **A/A, twin / off: p50 ${fmt(a.twinP50Ratio, 2)},
 p99 ${fmt(a.twinP99Ratio, 2)}**: ${
 		twinNoise <= 0.05
-			? 'two identical workflows came within 5 % of each other, so the run can tell a 5 % difference'
-			: `two identical workflows differed by up to ${fmt(twinNoise * 100, 0)} %, so differences of that size are noise in this run`
+			? 'two identical workflows came within 5 % of each other'
+			: `two identical workflows differed by up to ${fmt(twinNoise * 100, 0)} %, so differences of that size are noise at this load`
 	}. Per round, on / off: p50 ${pairedRatios(a.on.roundP50Ms, a.off.roundP50Ms)}; p99
 ${pairedRatios(a.on.roundP99Ms, a.off.roundP99Ms)}.`;
+}
+
+function answerSection(a: any): string {
+	if (!a) return '';
+	const loads: any[] = a.loads ?? [a];
+	return `### The event hook's answer time with recovery on and off
+
+One real n8n 2.41.1 (defaults, every execution saved), three published workflows (event-hook trigger → No Operation): one with
+\`recoverMissedEvents\` on (the default), one off, and a twin of the one off (A/A: what two identical workflows differ by
+noise alone). In each round, after a warm-up round that is not counted, all three get the same load **at the same
+time**, so whatever else the machine does hits all sides alike. Recovery costs two things: a System Log read at most
+once a minute while nothing is missed (only the delivery that comes first in a minute waits for it), and, at every
+delivery, its cursor and the events emitted since in the workflow's static data, which n8n writes to its database (with
+the option off, nothing is written): what lets a restart run nothing twice.
+
+${loads.map(answerLoad).join('\n\n')}`;
 }
 
 export function systemLogSection(results: any, format: Format): string {
