@@ -32,7 +32,7 @@ export const BACKLOG_EVENTS = 10_000;
 const IDLE_POLLS = 10;
 const DRAIN_ROUNDS = 5;
 /** Recovery on/off: rounds, all sides loaded at once in each, after a warm-up round. */
-const ANSWER_ROUNDS = 6;
+const ANSWER_ROUNDS = 6; // a multiple of the three sides: each starts first equally often
 /**
  * Per side, at two loads: three sides at once make 6 deliveries a second (above Okta's daily cap
  * spread evenly, 4.6 events/s, for the whole org), and 12 (about what this n8n runs at most).
@@ -219,8 +219,11 @@ async function answerTimes(stack: Stack, targets: AnswerTargets, load: AnswerLoa
 			ANSWER_SIDES.map((side) => countExecutions(stack, targets[side].id, FINISHED)),
 		);
 		const readsBefore = logReads(stack.sandbox, 200).length;
-		const loads = await Promise.all(
-			ANSWER_SIDES.map((side) =>
+		// autocannon sends a second's deliveries at its start, so the side started first is served
+		// first: the order rotates every round, each side first, second and third alike.
+		const order = ANSWER_SIDES.map((_, index) => ANSWER_SIDES[(index + r) % ANSWER_SIDES.length]);
+		const started = await Promise.all(
+			order.map((side) =>
 				runLoad({
 					url: targets[side].url,
 					headers: oktaHeaders(targets[side].secret),
@@ -229,6 +232,7 @@ async function answerTimes(stack: Stack, targets: AnswerTargets, load: AnswerLoa
 				}),
 			),
 		);
+		const loads = ANSWER_SIDES.map((side) => started[order.indexOf(side)]);
 		for (const [index, side] of ANSWER_SIDES.entries()) {
 			await drain(stack, targets[side].id, bases[index], loads[index].ok, true);
 		}

@@ -151,7 +151,8 @@ function answerSection(a: any): string {
 One real n8n 2.41.1 (defaults, every execution saved), three published workflows (event-hook trigger → No Operation): one with
 \`recoverMissedEvents\` on (the default), one off, and a twin of the one off (A/A: what two identical workflows differ by
 noise alone). In each round, after a warm-up round that is not counted, all three get the same load **at the same
-time**, so whatever else the machine does hits all sides alike. Recovery costs two things: a System Log read at most
+time**, so whatever else the machine does hits all sides alike; autocannon sends a second's deliveries at its start, so
+the order in which the three loads start rotates every round (each workflow first, second and third equally often). Recovery costs two things: a System Log read at most
 once a minute while nothing is missed (only the delivery that comes first in a minute waits for it), and, at every
 delivery, its cursor and the events emitted since in the workflow's static data, which n8n writes to its database (with
 the option off, nothing is written): what lets a restart run nothing twice.
