@@ -8,6 +8,7 @@
 import type { Stack } from '../devkit/n8n/stack';
 import { FINISHED, countExecutions, drain } from './executions';
 import { Deliveries, oktaHeaders, percentile, runLoad } from './load';
+import type { Format } from './systemLogReport';
 
 export const BURST = { deliveries: 2_000, connections: 16, timeoutSeconds: 3, maxMs: 600_000 };
 
@@ -17,12 +18,6 @@ interface BurstTarget {
 	url: string;
 	secret: string;
 }
-
-type Format = {
-	table: (head: string[], rows: unknown[][]) => string;
-	fmt: (value: unknown, digits?: number) => string;
-	mark: (ok: boolean) => string;
-};
 
 export async function measureBurst(
 	stack: Stack,

@@ -7,7 +7,13 @@ import type { LogEvent } from '../okta/payloads';
 import type { Claim } from './claims';
 import { byPublished } from './delivery';
 import type { HookRegistration } from './hookLifecycle';
-import { forgetRecovery, recoverMissed, registrationFor, storeRecovery } from './recovery';
+import {
+	forgetRecovery,
+	recoverMissed,
+	recoversMissedEvents,
+	registrationFor,
+	storeRecovery,
+} from './recovery';
 import { keepMarkedUntilSaved } from './staticDataSave';
 
 type Response = ReturnType<IWebhookFunctions['getResponseObject']>;
@@ -63,7 +69,7 @@ export async function runAcceptedDelivery(
 	let cursor = registration.cursor;
 	// "Listen for test event" never reads the log (and n8n never saves its static data).
 	const production = mode !== 'manual';
-	const recovering = production && context.getNodeParameter('recoverMissedEvents', true) !== false;
+	const recovering = production && recoversMissedEvents(context);
 	// Static data changes only for recovery: with it off, a delivery writes nothing to n8n's database.
 	let changedStaticData = false;
 	if (recovering) {

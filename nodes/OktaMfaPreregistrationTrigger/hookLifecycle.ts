@@ -13,7 +13,7 @@ import {
 import { oktaApiStatus } from '../okta/errors';
 import type { OktaEventHook } from '../okta/eventHooks';
 import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
-import { recoveryStart } from './recovery';
+import { recoveryStart, recoversMissedEvents } from './recovery';
 import type { StoredRecovery } from './recovery';
 
 /** What the node keeps in its static data about its Okta hook. The secret never leaves it but to Okta. */
@@ -143,7 +143,7 @@ export async function registerHook(this: IHookFunctions): Promise<boolean> {
 	}
 	const { verified } = verification;
 	const stored: HookRegistration = { hookId: hook.id, secret };
-	if (this.getNodeParameter('recoverMissedEvents', true) !== false) {
+	if (recoversMissedEvents(this)) {
 		stored.logCursor = recoveryStart(publishedAt);
 	}
 	if (typeof verified?.lastUpdated === 'string') stored.lastUpdated = verified.lastUpdated;

@@ -1,5 +1,5 @@
 import { sleep } from 'n8n-workflow';
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { oktaApiStatus } from '../okta/errors';
 import type { LogEvent } from '../okta/payloads';
@@ -48,6 +48,11 @@ export interface StoredRecovery {
 	logCursor?: LogCursor;
 	/** Events emitted that the cursor may not have passed yet. */
 	emitted?: string[];
+}
+
+/** The node's *Recover Missed Events* option (on by default). */
+export function recoversMissedEvents(context: IHookFunctions | IWebhookFunctions): boolean {
+	return context.getNodeParameter('recoverMissedEvents', true) !== false;
 }
 
 /** The first cursor of a registration: the log from `since` on (no call to Okta). */
