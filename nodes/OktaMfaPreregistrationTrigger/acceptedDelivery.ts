@@ -21,7 +21,7 @@ type Response = ReturnType<IWebhookFunctions['getResponseObject']>;
 type CardInput = Parameters<typeof toCardItem>[0];
 
 /** How long a delivery's events stay pending after Okta closed the connection and n8n has not answered. */
-const DECISION_WAIT_MS = 60_000;
+export const DECISION_WAIT_MS = 60_000;
 
 /**
  * Whether n8n took the execution, read off its answer. With `responseMode: 'onReceived'` and
@@ -32,14 +32,21 @@ const DECISION_WAIT_MS = 60_000;
  * waits for the outcome instead of running them twice) until n8n decides, or for at most
  * DECISION_WAIT_MS, after which they are free again: a lost event is worse than a late one.
  */
-function settleWhenAnswered(response: Response, claim: Claim): void {
+export function settleWhenAnswered(response: Response, claim: Claim): void {
 	const end = response.end;
 	response.end = function (this: Response, ...args: unknown[]) {
 		claim.settle(response.statusCode === 200);
 		return (end as (...endArgs: unknown[]) => Response).apply(this, args);
 	} as Response['end'];
 	response.once('close', () => {
-		if (!response.writableEnded) void sleep(DECISION_WAIT_MS).then(() => claim.settle(false));
+		if (response.writableEnded) return;
+		// The wait ends early once n8n has decided (no timer left behind for a minute).
+		const decided = new AbortController();
+		void claim.settled.then(() => decided.abort());
+		void sleep(DECISION_WAIT_MS, decided.signal).then(
+			() => claim.settle(false),
+			() => undefined,
+		);
 	});
 }
 
@@ -87,6 +94,10 @@ export async function runAcceptedDelivery(
 		claim.settle(false);
 		return { noWebhookResponse: true };
 	}
+	// Recovery's one database write per delivery: n8n saves a webhook's static data before it
+	// answers, and nothing saves it later. Not moved into the execution: an execution saves its own
+	// copy of static data at its end, over the hook's secret if a publish replaced it meanwhile, and
+	// in queue mode a worker's copy is empty (n8n 2.41's execution snapshot carries none).
 	if (recovering) changedStaticData = storeRecovery(stored, registration, claim, cursor);
 	if (items.length === 0) {
 		// Nothing new: no execution to wait for. Okta wants 200 with an empty body.
