@@ -148,6 +148,8 @@ const SETTING_LABELS: Record<string, (s: any) => string> = {
 		`queue mode (PostgreSQL, Redis, main + worker (concurrency ${s.WORKER_CONCURRENCY}) + webhook process)`,
 	queueLazyIsolate: () =>
 		'queue mode as above, with `N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true` in every process',
+	queueLazyIsolateRecoveryOff: () =>
+		'queue mode with `N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true` as above, A with *Recover Missed Events* off (no static-data write per delivery)',
 };
 
 /** The §2 cells under other n8n settings (bench/settings.ts), when measured. */

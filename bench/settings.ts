@@ -32,6 +32,7 @@ const LOG_DIR = path.join(REPO_ROOT, 'test-results');
 async function rateTargets(
 	stack: Stack,
 	webhookBase: string,
+	triggerParameters?: Record<string, unknown>,
 ): Promise<{ targets: Record<RateKind, RateTarget>; hook: any }> {
 	// Without the publication service (N8N_USE_WORKFLOW_PUBLICATION_SERVICE=false) publishing is
 	// synchronous and fails with the node's error; there is no publication status to wait for.
@@ -40,7 +41,11 @@ async function rateTargets(
 		synchronous
 			? (await stack.http.publishWorkflow(id), { status: 'published' })
 			: await publishAndSettle(stack, id);
-	const a = await createNoOpWorkflow(stack, 'bench A: Okta trigger → No Operation');
+	const a = await createNoOpWorkflow(
+		stack,
+		'bench A: Okta trigger → No Operation',
+		triggerParameters,
+	);
 	const published = await publish(a.id);
 	if (published.status !== 'published')
 		throw new Error(`workflow A did not publish: ${JSON.stringify(published)}`);
@@ -141,6 +146,7 @@ async function queueMode(
 	env: Record<string, string>,
 	publicationService: boolean | undefined,
 	log: Log,
+	triggerParameters?: Record<string, unknown>,
 ) {
 	const redis = await startRedis(LOG_DIR);
 	const folders: string[] = [];
@@ -188,7 +194,7 @@ async function queueMode(
 		};
 		await other('worker');
 		await other('webhook', webhookPort);
-		const { targets, hook } = await rateTargets(stack, webhookBase);
+		const { targets, hook } = await rateTargets(stack, webhookBase, triggerParameters);
 		const checks = await queueModeChecks(stack, targets.A, hook, webhookBase);
 		log(`queue: checks ${JSON.stringify(checks)}`);
 		if (
@@ -230,6 +236,7 @@ export const SETTING_SECTIONS = [
 	'postgres',
 	'queue',
 	'queueLazyIsolate',
+	'queueLazyIsolateRecoveryOff',
 ];
 
 /** The settings sections; `only` picks some of SETTING_SECTIONS (default: all). */
@@ -266,7 +273,8 @@ export async function measureSettings(log: Log, only?: string[]) {
 			rows: await regularMode('lazy-isolate', LAZY_ISOLATE, log, [...RATES, ...HEADROOM_RATES]),
 		}));
 	}
-	for (const name of ['postgres', 'queue', 'queueLazyIsolate'].filter(want)) {
+	const queueSections = ['queue', 'queueLazyIsolate', 'queueLazyIsolateRecoveryOff'];
+	for (const name of ['postgres', ...queueSections].filter(want)) {
 		await measure(name, async () => {
 			// A fresh database each, so that the queue-mode run does not start on the other's executions.
 			const pg = await startPostgres(LOG_DIR);
@@ -276,10 +284,14 @@ export async function measureSettings(log: Log, only?: string[]) {
 						env: { DB_TYPE: 'postgresdb' },
 						rows: await regularMode('postgres', pg.env, log),
 					};
-				const lazy = name === 'queueLazyIsolate' ? LAZY_ISOLATE : {};
+				const lazy = name === 'queue' ? {} : LAZY_ISOLATE;
+				// What recovery's static-data write (one per delivery) costs the webhook process.
+				const trigger =
+					name === 'queueLazyIsolateRecoveryOff' ? { recoverMissedEvents: false } : undefined;
 				return {
 					env: { DB_TYPE: 'postgresdb', EXECUTIONS_MODE: 'queue', ...lazy },
-					...(await queueMode({ ...pg.env, ...lazy }, QUEUE_PUBLICATION_SERVICE, log)),
+					...(trigger ? { trigger } : {}),
+					...(await queueMode({ ...pg.env, ...lazy }, QUEUE_PUBLICATION_SERVICE, log, trigger)),
 				};
 			} finally {
 				await pg.stop();

@@ -9,6 +9,7 @@
  *   published polling workflow meanwhile, whose scheduled polls are its Okta calls per idle poll.
  */
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import { promisify } from 'node:util';
 import * as path from 'node:path';
 
@@ -18,6 +19,7 @@ import { NO_OP_NODE, findTriggerType, triggerWorkflow } from '../devkit/n8n/work
 
 import { startOktaSandbox } from '../devkit/okta-sandbox';
 import type { OktaSandbox } from '../devkit/okta-sandbox';
+import { ONE_AT_A_TIME, answerOneAtATime } from './answerOneAtATime';
 import { FINISHED, countExecutions, drain } from './executions';
 import { Deliveries, oktaHeaders, percentile, runLoad, type LoadResult } from './load';
 import type { DrainJob } from './systemLogDrain';
@@ -208,6 +210,47 @@ const ANSWER_SIDES: AnswerSide[] = ['on', 'off', 'offTwin'];
 
 type AnswerTargets = Record<AnswerSide, Awaited<ReturnType<typeof hookTarget>>>;
 
+/** All sides in turn, one delivery in flight at a time (bench/answerOneAtATime.ts). */
+async function answerTimesOneAtATime(stack: Stack, targets: AnswerTargets, log: Log) {
+	const bases = await Promise.all(
+		ANSWER_SIDES.map((side) => countExecutions(stack, targets[side].id, FINISHED)),
+	);
+	const readsBefore = logReads(stack.sandbox, 200).length;
+	const sides = Object.fromEntries(
+		ANSWER_SIDES.map((side) => [
+			side,
+			{ url: targets[side].url, headers: oktaHeaders(targets[side].secret) },
+		]),
+	) as Record<AnswerSide, { url: string; headers: Record<string, string> }>;
+	const started = Date.now();
+	const result = await answerOneAtATime(
+		sides,
+		new Deliveries(1),
+		fs.readFileSync(stack.tls.caCertPath),
+	);
+	const sent = ONE_AT_A_TIME.warmUpTurns + ONE_AT_A_TIME.turns;
+	for (const [index, side] of ANSWER_SIDES.entries()) {
+		await drain(stack, targets[side].id, bases[index], sent - result[side].failed, true);
+	}
+	const ratio = (a: number, b: number) => round(a / b, 2);
+	const summary = {
+		plan: ONE_AT_A_TIME,
+		seconds: round((Date.now() - started) / 1000, 0),
+		...result,
+		recoveryReads: logReads(stack.sandbox, 200).length - readsBefore,
+		p50Ratio: ratio(result.on.p50Ms, result.off.p50Ms),
+		meanRatio: ratio(result.on.meanMs, result.off.meanMs),
+		twinP50Ratio: ratio(result.offTwin.p50Ms, result.off.p50Ms),
+		twinMeanRatio: ratio(result.offTwin.meanMs, result.off.meanMs),
+	};
+	log(
+		`recovery one at a time: ` +
+			ANSWER_SIDES.map((side) => `${side} p50 ${round(result[side].p50Ms)} ms`).join('; ') +
+			`; on/off p50 ${summary.p50Ratio}, twin/off ${summary.twinP50Ratio}`,
+	);
+	return summary;
+}
+
 /** One load: rounds in which all sides get it at the same time, after a warm-up round. */
 async function answerTimes(stack: Stack, targets: AnswerTargets, load: AnswerLoad, log: Log) {
 	const deliveries = new Deliveries(1);
@@ -303,6 +346,7 @@ async function recoveryAnswer(log: Log) {
 				recoverMissedEvents: false,
 			}),
 		};
+		const oneAtATime = await answerTimesOneAtATime(stack, targets, log);
 		const loads = [];
 		for (const load of ANSWER_LOADS) loads.push(await answerTimes(stack, targets, load, log));
 		const pollMinutes = (Date.now() - pollStarted) / 60_000;
@@ -310,6 +354,7 @@ async function recoveryAnswer(log: Log) {
 		const pollExecutions = await countExecutions(stack, pollId);
 		await stack.http.unpublishWorkflow(pollId);
 		return {
+			oneAtATime,
 			loads,
 			idlePollInN8n: {
 				driver: 'real n8n 2.41.1 (everyMinute, published during the load above)',

@@ -143,6 +143,31 @@ p99 ${fmt(a.twinP99Ratio, 2)}**: ${
 ${pairedRatios(a.on.roundP99Ms, a.off.roundP99Ms)}.`;
 }
 
+/** One delivery in flight at a time (bench/answerOneAtATime.ts): work per delivery, no queue. */
+function answerOneAtATimePart(o: any): string {
+	if (!o) return '';
+	const row = (label: string, side: any) => [
+		label,
+		side.deliveries,
+		side.failed,
+		fmt(side.p50Ms),
+		fmt(side.p90Ms),
+		fmt(side.p99Ms),
+		fmt(side.meanMs),
+	];
+	return `**One delivery at a time** (${o.plan.turns} turns after ${o.plan.warmUpTurns} not counted; in each turn each workflow gets one
+one-event delivery, in a rotating order, over one kept-alive connection, ${o.plan.pauseMs} ms apart; ${fmt(o.seconds, 0)} s; System Log reads
+by the workflow with recovery on: ${o.recoveryReads}):
+
+${table(
+	['recovery', 'deliveries', 'failed', 'p50 ms', 'p90 ms', 'p99 ms', 'mean ms'],
+	[row('on', o.on), row('off', o.off), row('off (twin)', o.offTwin)],
+)}
+
+**Ratio on / off: p50 ${fmt(o.p50Ratio, 2)}, mean ${fmt(o.meanRatio, 2)}** (goal ≤ 1.05: p50 ${verdict(o.p50Ratio <= 1.05)}); on − off at p50:
+${fmt(o.on.p50Ms - o.off.p50Ms)} ms per delivery. A/A, twin / off: p50 ${fmt(o.twinP50Ratio, 2)}, mean ${fmt(o.twinMeanRatio, 2)}.`;
+}
+
 function answerSection(a: any): string {
 	if (!a) return '';
 	const loads: any[] = a.loads ?? [a];
@@ -150,12 +175,28 @@ function answerSection(a: any): string {
 
 One real n8n 2.41.1 (defaults, every execution saved), three published workflows (event-hook trigger → No Operation): one with
 \`recoverMissedEvents\` on (the default), one off, and a twin of the one off (A/A: what two identical workflows differ by
-noise alone). In each round, after a warm-up round that is not counted, all three get the same load **at the same
+noise alone). Recovery costs two things: a System Log read at most once a minute while nothing is missed (only the
+delivery that comes first in a minute waits for it), and, at every delivery, its cursor and the events emitted since in
+the workflow's static data, which n8n writes to its database before it answers (with the option off, nothing is
+written): what lets a restart run nothing twice. Measured two ways: one delivery at a time (this event's real traffic: a
+few a day), where a difference is the work each delivery costs; and under load, where that work also lengthens the
+queue.
+
+${answerOneAtATimePart(a.oneAtATime)}
+
+What recovery does at every delivery, besides its in-memory bookkeeping (§3's scale: microseconds), is that
+static-data write: n8n 2.41 saves a webhook's changed static data (an UPDATE of the workflow's row, one more database
+commit) after it has created the execution and before it answers, so the answer waits for it; the System Log reads
+above are too few to move a median. The write stays before the answer on purpose. It is what lets a restart run
+nothing twice, and n8n offers no later point to make it: nothing saves a webhook's static data after its answer, and
+an execution saves its own copy at its end (over the hook's secret if the workflow was published again meanwhile; in
+queue mode a worker's copy is empty). Writing less often would let a restart run the last deliveries' events again.
+So the goal stays missed by the cost of one database commit per delivery; a workflow that does not need recovery
+turns the option off and writes nothing.
+
+Under load: in each round, after a warm-up round that is not counted, all three get the same load **at the same
 time**, so whatever else the machine does hits all sides alike; autocannon sends a second's deliveries at its start, so
-the order in which the three loads start rotates every round (each workflow first, second and third equally often). Recovery costs two things: a System Log read at most
-once a minute while nothing is missed (only the delivery that comes first in a minute waits for it), and, at every
-delivery, its cursor and the events emitted since in the workflow's static data, which n8n writes to its database (with
-the option off, nothing is written): what lets a restart run nothing twice.
+the order in which the three loads start rotates every round (each workflow first, second and third equally often).
 
 ${loads.map(answerLoad).join('\n\n')}`;
 }

@@ -126,12 +126,17 @@ export async function startStack(
 }
 
 /** Creates trigger → No Operation; returns the workflow and its production webhook URL. */
-export async function createNoOpWorkflow(stack: Stack, name: string) {
+export async function createNoOpWorkflow(
+	stack: Stack,
+	name: string,
+	triggerParameters?: Record<string, unknown>,
+) {
 	const body = triggerWorkflow({
 		name,
 		triggerType: stack.trigger.name,
 		triggerVersion: stack.trigger.version,
 		credential: stack.credential,
+		triggerParameters,
 		downstream: [NO_OP_NODE],
 	});
 	const { webhookId, ...workflowBody } = body;
