@@ -203,7 +203,11 @@ function takeMissed(registration: Registration, claim: Claim, page: FetchedPage,
 	return {
 		missed,
 		cursor,
-		readSoon: missed.length > 0 || (!read.caughtUp && read.stoppedBy === undefined),
+		// Not soon when events were left: the cursor went back to them, and reading again before
+		// they settle returns them again, at every delivery of a burst (a bulk preregistration).
+		readSoon:
+			oldestLeft === undefined &&
+			(missed.length > 0 || (!read.caughtUp && read.stoppedBy === undefined)),
 		// Once the cursor is past them, emitted events need no stored copy (Okta logs an event before
 		// it delivers it). Our clock and Okta's differ: keep a margin.
 		passedBefore: complete

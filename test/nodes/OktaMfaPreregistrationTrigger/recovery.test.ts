@@ -13,6 +13,7 @@ import { startOktaSandbox } from '../../../devkit/okta-sandbox';
 import type { LogEvent, OktaSandbox } from '../../../devkit/okta-sandbox';
 import { eventHookOnlyServiceApp, makeKeyPair } from '../../../devkit/okta-sandbox/serviceApp';
 import type { OktaMfaPreregistrationTrigger } from '../../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
+import { LOG_PAGE_SIZE } from '../../../nodes/OktaMfaPreregistrationTrigger/recovery';
 import { startN8nWebhookHost } from './n8nWebhookHost';
 import type { N8nWebhookHost } from './n8nWebhookHost';
 
@@ -173,6 +174,17 @@ describe('reading the System Log', () => {
 			expect(await deliver(hook.id, [sandbox.makeEvent()])).toEqual([200]);
 		expect(host.executions).toHaveLength(4);
 		expect(logReads()).toBe(1);
+	});
+
+	it('is not repeated at every delivery while a full page holds only events Okta is still delivering', async () => {
+		const hook = await published();
+		// A bulk preregistration: more events than a page, logged in the last seconds, deliveries on the way.
+		const burst = Array.from({ length: LOG_PAGE_SIZE + 50 }, () => sandbox.makeEvent());
+		sandbox.addLogEvents(burst);
+		sandbox.clearRequests();
+		for (const event of burst.slice(0, 10)) expect(await deliver(hook.id, [event])).toEqual([200]);
+		expect(logReads()).toBe(1);
+		expect(host.executions.map((run) => run.items.length)).toEqual(Array(10).fill(1));
 	});
 
 	it('happens again at the next delivery when the last read found missed events', async () => {
