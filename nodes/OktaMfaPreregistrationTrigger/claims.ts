@@ -1,4 +1,5 @@
 import type { SeenEvents } from '../OktaMfaPreregistration/seenEvents';
+import { emittedKey } from './emittedKeys';
 
 /**
  * Which events of one hook registration this process has handed to n8n. An event is *done* once
@@ -10,11 +11,13 @@ import type { SeenEvents } from '../OktaMfaPreregistration/seenEvents';
 export class EventClaims {
 	private readonly pending = new Map<string, Promise<boolean>>();
 	/**
-	 * Done since the log cursor last moved past them, with when: what static data must keep. At
-	 * most `keepDone`, the newest: static data keeps no more, and while the log is not read (recovery
-	 * off, or Okta refusing) nothing else would bound it.
+	 * Done since the log cursor last moved past them (their keys, emittedKeys.ts), with when: what
+	 * static data must keep. At most `keepDone`, the newest: static data keeps no more, and while
+	 * the log is not read (recovery off, or Okta refusing) nothing else would bound it.
 	 */
 	private readonly doneSinceRead = new Map<string, number>();
+	/** Keys of events emitted before this process (from static data). */
+	private readonly restored = new Set<string>();
 
 	constructor(
 		readonly seen: SeenEvents,
@@ -22,18 +25,18 @@ export class EventClaims {
 	) {}
 
 	isDone(uuid: string): boolean {
-		return this.seen.has(uuid);
+		return this.seen.has(uuid) || (this.restored.size > 0 && this.restored.has(emittedKey(uuid)));
 	}
 
 	isPending(uuid: string): boolean {
 		return this.pending.has(uuid);
 	}
 
-	/** Marks events done that a stored copy (static data) says were emitted before this process. */
-	restore(uuids: string[]): void {
-		for (const uuid of uuids) {
-			this.seen.add(uuid);
-			this.doneSinceRead.set(uuid, 0);
+	/** Marks events done that static data says were emitted before this process (their keys). */
+	restore(keys: string[]): void {
+		for (const key of keys.slice(-this.keepDone)) {
+			this.restored.add(key);
+			this.doneSinceRead.set(key, 0);
 		}
 		this.trimDone();
 	}
@@ -59,7 +62,7 @@ export class EventClaims {
 			this.pending.delete(uuid);
 			if (!taken) continue;
 			this.seen.add(uuid);
-			this.doneSinceRead.set(uuid, now);
+			this.doneSinceRead.set(emittedKey(uuid), now);
 		}
 		this.trimDone();
 	}
@@ -78,7 +81,7 @@ export class EventClaims {
 		}
 	}
 
-	/** Done events the log cursor may not have passed yet, newest `limit` (for static data). */
+	/** Keys of done events the log cursor may not have passed yet, newest `limit` (for static data). */
 	doneSinceReadList(limit: number): string[] {
 		return [...this.doneSinceRead.keys()].slice(-limit);
 	}

@@ -37,7 +37,7 @@ function forget(context: IHookFunctions): void {
 	delete data.secret;
 	delete data.lastUpdated;
 	delete data.logCursor;
-	delete data.emitted;
+	delete data.emittedKeys;
 }
 
 function webhookUrl(context: IHookFunctions): string {

@@ -6,10 +6,11 @@ import type { LogEvent } from '../okta/payloads';
 import { firstLogCursor, readLog } from '../okta/systemLog';
 import type { LogCursor, LogRead } from '../okta/systemLog';
 import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
-import { seenEventsFor } from '../OktaMfaPreregistration/seenEvents';
+import { UUIDS_PER_REGISTRATION, seenEventsFor } from '../OktaMfaPreregistration/seenEvents';
 import type { SeenEvents } from '../OktaMfaPreregistration/seenEvents';
 import { EventClaims } from './claims';
 import type { Claim } from './claims';
+import { emittedKey, splitKeys } from './emittedKeys';
 
 /**
  * Recovering what Okta recorded in its System Log but could not deliver (n8n down longer than
@@ -39,15 +40,19 @@ export const READ_BUDGET_MS = 1_000;
  * reads it again next time.
  */
 export const SETTLE_MS = 30_000;
-/** How many emitted UUIDs static data keeps so a restart does not recover them again. */
-const STORED_UUIDS = 1_000;
+/**
+ * How many emitted events static data keeps (as keys) so a restart does not recover them again:
+ * what the in-memory duplicate filter keeps, enough for every event delivered between two reads
+ * of the log (up to two minutes) at 80 a second.
+ */
+const STORED_KEYS = UUIDS_PER_REGISTRATION;
 
 /** What the trigger keeps in static data for recovery (next to the hook's id and secret). */
 export interface StoredRecovery {
 	/** Where the next System Log read starts; set when the workflow is published. */
 	logCursor?: LogCursor;
-	/** Events emitted that the cursor may not have passed yet. */
-	emitted?: string[];
+	/** Keys of the events emitted that the cursor may not have passed yet (emittedKeys.ts). */
+	emittedKeys?: string;
 }
 
 /** The node's *Recover Missed Events* option (on by default). */
@@ -89,9 +94,7 @@ export class Registration {
 		// Published before recovery existed: start now.
 		this.cursor =
 			typeof stored.logCursor === 'string' ? stored.logCursor : recoveryStart(new Date());
-		if (Array.isArray(stored.emitted)) {
-			claims.restore(stored.emitted.filter((uuid): uuid is string => typeof uuid === 'string'));
-		}
+		claims.restore(splitKeys(stored.emittedKeys));
 	}
 }
 
@@ -106,7 +109,7 @@ export function registrationFor(key: string, stored: StoredRecovery): Registrati
 	const seen = seenEventsFor(key);
 	let registration = registrations.get(seen);
 	if (!registration) {
-		registration = new Registration(new EventClaims(seen, STORED_UUIDS), stored);
+		registration = new Registration(new EventClaims(seen, STORED_KEYS), stored);
 		registrations.set(seen, registration);
 	}
 	return registration;
@@ -257,17 +260,19 @@ export function storeRecovery(
 	claim: Claim,
 	cursor: LogCursor,
 ): boolean {
-	const emitted = [...registration.claims.doneSinceReadList(STORED_UUIDS), ...claim.uuids].slice(
-		-STORED_UUIDS,
-	);
+	const emittedKeys = [
+		...registration.claims.doneSinceReadList(STORED_KEYS),
+		...claim.uuids.map(emittedKey),
+	]
+		.slice(-STORED_KEYS)
+		.join('');
 	let changed = false;
 	if (staticData.logCursor !== cursor) {
 		staticData.logCursor = cursor;
 		changed = true;
 	}
-	const before = Array.isArray(staticData.emitted) ? staticData.emitted : [];
-	if (before.length !== emitted.length || before.some((uuid, i) => uuid !== emitted[i])) {
-		staticData.emitted = emitted;
+	if (staticData.emittedKeys !== emittedKeys) {
+		staticData.emittedKeys = emittedKeys;
 		changed = true;
 	}
 	return changed;
@@ -284,8 +289,8 @@ export function forgetRecovery(
 ): boolean {
 	registration.cursor = recoveryStart(new Date());
 	registration.claims.forgetDoneBefore(Number.POSITIVE_INFINITY);
-	if (staticData.logCursor === undefined && staticData.emitted === undefined) return false;
+	if (staticData.logCursor === undefined && staticData.emittedKeys === undefined) return false;
 	delete staticData.logCursor;
-	delete staticData.emitted;
+	delete staticData.emittedKeys;
 	return true;
 }

@@ -1,5 +1,6 @@
 import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
 import { EventClaims } from '../../../nodes/OktaMfaPreregistrationTrigger/claims';
+import { emittedKey } from '../../../nodes/OktaMfaPreregistrationTrigger/emittedKeys';
 
 describe('event claims', () => {
 	it('keep at most the newest `keepDone` events done since the last read, however many run', async () => {
@@ -9,15 +10,17 @@ describe('event claims', () => {
 			await claim.take([`e${index}`], (uuid) => uuid);
 			claim.settle(true, index);
 		}
-		expect(claims.doneSinceReadList(100)).toEqual(['e7', 'e8', 'e9']);
+		expect(claims.doneSinceReadList(100)).toEqual(['e7', 'e8', 'e9'].map(emittedKey));
 		// The duplicate filter still knows every one of them.
 		expect(claims.isDone('e0')).toBe(true);
 	});
 
-	it('keep the restored ones within the same bound', () => {
+	it('keep the restored ones within the same bound, and know them as done by their uuid', () => {
 		const claims = new EventClaims(new SeenEvents(100), 2);
-		claims.restore(['a', 'b', 'c']);
-		expect(claims.doneSinceReadList(100)).toEqual(['b', 'c']);
+		claims.restore(['a', 'b', 'c'].map(emittedKey));
+		expect(claims.doneSinceReadList(100)).toEqual(['b', 'c'].map(emittedKey));
+		expect(claims.isDone('c')).toBe(true);
+		expect(claims.isDone('d')).toBe(false);
 	});
 
 	it('forget what the cursor passed', async () => {
@@ -31,6 +34,6 @@ describe('event claims', () => {
 			claim.settle(true, at);
 		}
 		claims.forgetDoneBefore(3);
-		expect(claims.doneSinceReadList(10)).toEqual(['late']);
+		expect(claims.doneSinceReadList(10)).toEqual([emittedKey('late')]);
 	});
 });

@@ -13,6 +13,7 @@ import { startOktaSandbox } from '../../../devkit/okta-sandbox';
 import type { LogEvent, OktaSandbox } from '../../../devkit/okta-sandbox';
 import { eventHookOnlyServiceApp, makeKeyPair } from '../../../devkit/okta-sandbox/serviceApp';
 import type { OktaMfaPreregistrationTrigger } from '../../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
+import { emittedKey } from '../../../nodes/OktaMfaPreregistrationTrigger/emittedKeys';
 import { LOG_PAGE_SIZE } from '../../../nodes/OktaMfaPreregistrationTrigger/recovery';
 import { startN8nWebhookHost } from './n8nWebhookHost';
 import type { N8nWebhookHost } from './n8nWebhookHost';
@@ -60,6 +61,21 @@ const oldEvent = (seconds: number) => sandbox.makeEvent({ published: secondsAgo(
 async function deliver(hookId: string, events: LogEvent[], retry = true) {
 	const [result] = await sandbox.deliver(events, { hookId, retry });
 	return result.attempts.map((attempt) => attempt.status);
+}
+
+/** n8n restarts: same URL and database, nothing in the node's module memory. */
+async function restart(credential: ReturnType<typeof apiTokenCredential>, whileDown?: () => void) {
+	const { stored, port } = host;
+	await host.close();
+	whileDown?.();
+	let nodeClass!: typeof OktaMfaPreregistrationTrigger;
+	jest.isolateModules(() => {
+		({ OktaMfaPreregistrationTrigger: nodeClass } = jest.requireActual(
+			'../../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node',
+		));
+	});
+	host = await startN8nWebhookHost({ credential, port, nodeClass });
+	host.stored = stored;
 }
 
 const logReads = () => sandbox.requests.filter((request) => request.op === 'logs').length;
@@ -132,25 +148,32 @@ describe('events Okta could not deliver', () => {
 		// Delivered within the minute: no read, so the stored cursor is still before it.
 		const delivered = oldEvent(40); // old enough for recovery, were it not known as emitted
 		expect(await deliver(hook.id, [delivered])).toEqual([200]);
-		expect(host.stored).toMatchObject({ emitted: [first.uuid, delivered.uuid] });
+		expect(host.stored.emittedKeys).toBe(emittedKey(first.uuid) + emittedKey(delivered.uuid));
 		expect(String(host.stored.logCursor)).toMatch(/^\/api\/v1\/logs\?/);
 
-		// n8n restarts: same URL and database, nothing in the node's module memory.
-		const { stored, port } = host;
-		await host.close();
 		const missed = oldEvent(45);
-		sandbox.addLogEvents([missed]);
-		let nodeClass!: typeof OktaMfaPreregistrationTrigger;
-		jest.isolateModules(() => {
-			({ OktaMfaPreregistrationTrigger: nodeClass } = jest.requireActual(
-				'../../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node',
-			));
-		});
-		host = await startN8nWebhookHost({ credential, port, nodeClass });
-		host.stored = stored;
+		await restart(credential, () => sandbox.addLogEvents([missed]));
 		const live = sandbox.makeEvent();
 		expect(await deliver(hook.id, [live])).toEqual([200]);
 		expect(host.executions.map((run) => uuidsOf(run.items))).toEqual([[missed.uuid, live.uuid]]);
+	});
+
+	it('are not emitted again after a restart that follows a burst of 1,200 events since the last read', async () => {
+		const credential = apiTokenCredential();
+		const hook = await published({ credential });
+		// A bulk preregistration: 1,200 events in 120 deliveries within the minute (one read, at the
+		// first); logged 40 s ago, so that recovery would take them, were they not known as emitted.
+		const delivered: string[] = [];
+		for (let index = 0; index < 120; index++) {
+			const events = Array.from({ length: 10 }, () => oldEvent(40));
+			delivered.push(...events.map((event) => event.uuid));
+			expect(await deliver(hook.id, events)).toEqual([200]);
+		}
+		await restart(credential);
+		for (let index = 0; index < 8; index++) await deliver(hook.id, [sandbox.makeEvent()]);
+		const again = host.executions.flatMap((run) => uuidsOf(run.items));
+		expect(again).toHaveLength(8);
+		expect(again.filter((uuid) => delivered.includes(uuid as string))).toEqual([]);
 	});
 
 	it('wait while Okta may still deliver them: a young logged event is left to its delivery', async () => {
@@ -217,7 +240,11 @@ describe('reading the System Log', () => {
 		});
 		expect(host.stored).not.toHaveProperty('logCursor');
 		// As if published with the option on before: what was kept for recovery goes at the next delivery.
-		host.stored = { ...host.stored, logCursor: '/api/v1/logs?since=x', emitted: ['u1'] };
+		host.stored = {
+			...host.stored,
+			logCursor: '/api/v1/logs?since=x',
+			emittedKeys: emittedKey('u1'),
+		};
 		sandbox.addLogEvents([oldEvent(100)]);
 		sandbox.clearRequests();
 		expect(await deliver(hook.id, [sandbox.makeEvent()])).toEqual([200]);
@@ -225,7 +252,7 @@ describe('reading the System Log', () => {
 		expect(logReads()).toBe(0);
 		expect(host.executions.map((run) => run.items.length)).toEqual([1, 1]);
 		expect(host.stored).not.toHaveProperty('logCursor');
-		expect(host.stored).not.toHaveProperty('emitted');
+		expect(host.stored).not.toHaveProperty('emittedKeys');
 		expect(host.stored).toMatchObject({ hookId: hook.id, secret: expect.any(String) });
 	});
 });
