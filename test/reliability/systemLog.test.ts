@@ -195,6 +195,28 @@ describe('the event-hook trigger', () => {
 		},
 	);
 
+	it('a lagged event Okta could not deliver, logged after a read that left a younger one: recovered', async () => {
+		const { host, hookId } = await publishedEventHook();
+		const before = await liveDeliveries(hookId, 1);
+		later(A_MINUTE); // the next delivery reads the log
+		await tick();
+		const [young] = sandbox.addLogEvents(1); // logged, its delivery still on the way
+		const live = sandbox.makeEvent();
+		expect(await deliver(hookId, [live])).toEqual([200]); // `young` is left to its delivery
+		// Okta persists an event published before `young` only now, and never delivers it.
+		const [lagged] = sandbox.addLogEvents(1, { lagSeconds: 20 });
+		expect(Date.parse(lagged.published)).toBeLessThan(Date.parse(young.published));
+		expect(await deliver(hookId, [young])).toEqual([200]);
+		const after = await liveDeliveries(hookId, 3);
+		const cell = measure(
+			'lagged event never delivered, logged after a read that left a younger event',
+			EVENT_HOOK,
+			[...before, young, live, lagged, ...after],
+			emittedBy(host),
+		);
+		expect(cell).toMatchObject({ lost: 0, twice: 0 });
+	});
+
 	it('lagged events (persisted after later-published ones): the missed recovered, the delivered not again', async () => {
 		const { host, hookId } = await publishedEventHook();
 		const before = await liveDeliveries(hookId, 1); // the log is read: the cursor is past it
