@@ -313,8 +313,10 @@ describe("the event-hook trigger when Okta gives up before n8n's 200 (not a Syst
 	// (acceptedDelivery.ts), so Okta's retry waits for that outcome instead of running them again.
 	let slowOkta: OktaSandbox;
 	beforeAll(async () => {
-		// Okta gives up after 5 ms: before n8n has created the execution (n8nWebhookHost takes 20 ms).
-		slowOkta = await startOktaSandbox({ deliveryTimeoutMs: 5, deliveryRetryDelayMs: 10 });
+		// Okta gives up after 150 ms: after the trigger has handed its items to n8n, before n8n has
+		// created the execution (500 ms here). (With 5 ms against 20, a busy machine could take longer
+		// than 5 ms in the trigger itself: then both attempts end before anything runs.)
+		slowOkta = await startOktaSandbox({ deliveryTimeoutMs: 150, deliveryRetryDelayMs: 10 });
 		trustCertificateAuthority(slowOkta.caCertPem);
 	});
 	afterAll(async () => slowOkta?.close());
@@ -324,7 +326,11 @@ describe("the event-hook trigger when Okta gives up before n8n's 200 (not a Syst
 			url: slowOkta.url,
 			accessToken: slowOkta.token,
 		});
-		const host = await eventHookTrigger({ credential, parameters: { recoverMissedEvents: false } });
+		const host = await eventHookTrigger({
+			credential,
+			parameters: { recoverMissedEvents: false },
+			executionCreationMs: 500,
+		});
 		await host.publish();
 		const hook = slowOkta.hooks().find((candidate) => candidate.channel.config.uri === host.url)!;
 		const event = slowOkta.makeEvent();
@@ -333,7 +339,7 @@ describe("the event-hook trigger when Okta gives up before n8n's 200 (not a Syst
 		// time once the first attempt's outcome is known. Either way the event runs once.
 		expect(result.attempts).toHaveLength(2);
 		expect(result.attempts[0].status).toBeUndefined();
-		await new Promise((resolve) => setTimeout(resolve, 200)); // n8n finishes both requests
+		await new Promise((resolve) => setTimeout(resolve, 1_500)); // n8n finishes both requests
 		expect(emittedBy(host)).toEqual([event.uuid]);
 	});
 });

@@ -40,6 +40,8 @@ export async function startN8nWebhookHost(options: {
 	port?: number;
 	/** The node's class as a fresh process loads it (nothing in its module memory). */
 	nodeClass?: typeof OktaMfaPreregistrationTrigger;
+	/** How long creating an execution takes (default 20 ms). */
+	executionCreationMs?: number;
 }) {
 	const nodeType = new (options.nodeClass ?? OktaMfaPreregistrationTrigger)();
 	const pki = getTestPki();
@@ -134,7 +136,7 @@ export async function startN8nWebhookHost(options: {
 			// WorkflowRunner.run builds its own Workflow around the same static data object, which
 			// resets its __dataChanged flag, then inserts the execution (a database write).
 			Object.defineProperty(staticData, '__dataChanged', { value: false, writable: true });
-			await new Promise((resolve) => setTimeout(resolve, 20));
+			await new Promise((resolve) => setTimeout(resolve, options.executionCreationMs ?? 20));
 			if (host.failExecutions) throw new Error('SQLITE_BUSY: database is locked');
 			executions.push({
 				mode: manual ? 'manual' : 'webhook',
