@@ -48,6 +48,7 @@ const POLL_NODE_NAME = 'Okta MFA Preregistration Polling Trigger';
 const round = (value: number, digits = 1) =>
 	Number.isFinite(value) ? Number(value.toFixed(digits)) : null;
 const median = (values: number[]) => percentile(values, 50);
+const ratio = (a: number, b: number) => round(a / b, 2);
 
 const logReads = (sandbox: OktaSandbox, limit?: number) =>
 	sandbox.requests.filter(
@@ -232,7 +233,6 @@ async function answerTimesOneAtATime(stack: Stack, targets: AnswerTargets, log: 
 	for (const [index, side] of ANSWER_SIDES.entries()) {
 		await drain(stack, targets[side].id, bases[index], sent - result[side].failed, true);
 	}
-	const ratio = (a: number, b: number) => round(a / b, 2);
 	const summary = {
 		plan: ONE_AT_A_TIME,
 		seconds: round((Date.now() - started) / 1000, 0),
@@ -312,7 +312,6 @@ async function answerTimes(stack: Stack, targets: AnswerTargets, load: AnswerLoa
 	const on = summary('on');
 	const off = summary('off');
 	const offTwin = summary('offTwin');
-	const ratio = (a: number, b: number) => round(a / b, 2);
 	return {
 		load: { ...load, rounds: ANSWER_ROUNDS, eventsPerDelivery: 1, sides: 3 },
 		on: { ...on, recoveryReads, roundRecoveryReads },
