@@ -205,11 +205,23 @@ export class N8nHttp {
 
 	// Public API conveniences.
 	async createCredential(name: string, type: string, data: Record<string, unknown>) {
-		return await this.api<{ id: string; name: string; type: string }>('POST', '/credentials', {
-			name,
-			type,
-			data,
-		});
+		try {
+			return await this.api<{ id: string; name: string; type: string }>('POST', '/credentials', {
+				name,
+				type,
+				data,
+			});
+		} catch (error) {
+			// n8n 2.1x-2.3x add "Allowed HTTP Request Domains" fields to every credential, and their
+			// public API's schema then refuses any data for it; the editor's own route takes it.
+			if (!(error instanceof N8nHttpError) || !/allowedDomains|prohibited type/.test(error.message))
+				throw error;
+			return await this.rest<{ id: string; name: string; type: string }>('POST', '/credentials', {
+				name,
+				type,
+				data,
+			});
+		}
 	}
 
 	async createWorkflow(workflow: Record<string, unknown>) {
@@ -220,12 +232,23 @@ export class N8nHttp {
 		return await this.api<any>('GET', `/workflows/${id}`);
 	}
 
+	/** Publish (n8n 2.x's word); releases whose public API has no such route call it activate. */
 	async publishWorkflow(id: string) {
-		return await this.api<any>('POST', `/workflows/${id}/publish`, {});
+		return await this.apiWithOlderWord(`/workflows/${id}/publish`, `/workflows/${id}/activate`);
+	}
+
+	private async apiWithOlderWord(path: string, olderPath: string) {
+		try {
+			return await this.api<any>('POST', path, {});
+		} catch (error) {
+			if (!(error instanceof N8nHttpError) || ![404, 405].includes(error.response.status))
+				throw error;
+			return await this.api<any>('POST', olderPath, {});
+		}
 	}
 
 	async unpublishWorkflow(id: string) {
-		return await this.api<any>('POST', `/workflows/${id}/unpublish`, {});
+		return await this.apiWithOlderWord(`/workflows/${id}/unpublish`, `/workflows/${id}/deactivate`);
 	}
 
 	async deleteWorkflow(id: string) {

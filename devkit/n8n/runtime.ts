@@ -2,23 +2,27 @@
  * A pinned, real n8n for development and end-to-end tests.
  *
  * n8n 2.x needs Node >= 24 and this machine runs Node 20, so the first use installs a Node 24
- * binary (the `node` registry package) and n8n 2.41.1 into `<repo>/.cache/n8n/` (gitignored) and
- * writes a marker; later uses reuse it. Each step's reason is beside it below.
+ * binary (the `node` registry package) and the n8n under test into `<repo>/.cache/n8n-<version>/`
+ * (gitignored) and writes a marker; later uses reuse it. Each step's reason is beside it below.
+ * The version is N8N_TEST_VERSION, else the newest supported one: CI runs the real-n8n suites on
+ * both ends of the supported range (compat.ts), `npm run test:compat` on every measured version.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NEWEST_N8N } from './compat';
 import { N8nHttp } from './http';
 import { killGroup, killOnExit } from './processGroups';
 
-export const N8N_VERSION = '2.41.1';
+/** The n8n these tests start: N8N_TEST_VERSION, else the newest supported release. */
+export const N8N_VERSION = process.env.N8N_TEST_VERSION || NEWEST_N8N;
 export const NODE24_VERSION = '24.9.0';
 export { REPO_ROOT } from '../paths';
 import { REPO_ROOT } from '../paths';
 export const CACHE_DIR = path.join(REPO_ROOT, '.cache');
-export const RUNTIME_DIR = path.join(CACHE_DIR, 'n8n');
+export const RUNTIME_DIR = path.join(CACHE_DIR, `n8n-${N8N_VERSION}`);
 const MARKER = path.join(RUNTIME_DIR, '.installed.json');
 const LOCK_DIR = path.join(RUNTIME_DIR, '.install.lock');
 
@@ -126,7 +130,16 @@ export function ensureN8nInstalled(
 		if (!fs.existsSync(pkgJson)) {
 			fs.writeFileSync(
 				pkgJson,
-				JSON.stringify({ name: 'n8n-runtime-cache', private: true }, null, 2) + '\n',
+				JSON.stringify(
+					{
+						name: 'n8n-runtime-cache',
+						private: true,
+						// n8n before 2.1 and 1.x pin xlsx to a tarball on a host this machine cannot reach.
+						overrides: { xlsx: 'npm:xlsx@0.18.5' },
+					},
+					null,
+					2,
+				) + '\n',
 			);
 		}
 		const paths = runtimePaths();

@@ -6,7 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { N8nHttp, waitFor } from './http';
-import { REPO_ROOT, startN8n, type N8nInstance, type StartN8nOptions } from './runtime';
+import {
+	N8N_VERSION,
+	REPO_ROOT,
+	startN8n,
+	type N8nInstance,
+	type StartN8nOptions,
+} from './runtime';
 import {
 	NO_OP_NODE,
 	MFA_PREREGISTRATION_EVENT,
@@ -80,7 +86,7 @@ export async function startStack(
 	const startOptions: StartN8nOptions = {
 		userFolder,
 		tls,
-		logFile: path.join(logDir, `n8n-${label}.log`),
+		logFile: path.join(logDir, `n8n-${N8N_VERSION}-${label}.log`),
 		log: () => undefined,
 		...options,
 	};

@@ -1,0 +1,142 @@
+/**
+ * `npm run test:compat`: the compatibility matrix. For each n8n release in devkit/n8n/compat.ts
+ * (or the ones given), installs it once into .cache/n8n-<version>, runs the real-n8n suites in it
+ * with the built package, keeps jest's results in .cache/compat/<version>.json, and prints the
+ * table (n8n release × suite) that the README's "Compatibility" section holds.
+ *
+ *   npm run build && npm run test:compat               # every release in the matrix
+ *   npm run test:compat -- 2.8.4 2.41.1                # only these
+ *   npm run test:compat -- --suites trigger,recovery   # only these suites
+ *   npm run test:compat -- --table-only                # table from the results already there
+ *   npm run test:compat -- --write-readme              # also replace the README's table
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MATRIX_N8N, NEWEST_N8N, OLDEST_N8N } from '../devkit/n8n/compat';
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS = path.join(ROOT, '.cache', 'compat');
+const README = path.join(ROOT, 'README.md');
+const START = '<!-- compat:start (npm run test:compat -- --write-readme) -->';
+const END = '<!-- compat:end -->';
+
+/** Column → e2e file and what it proves (the README's header row). */
+export const SUITES: Record<string, { file: string; proves: string }> = {
+	trigger: {
+		file: 'trigger.test.ts',
+		proves: 'publish/unpublish, delivery → items, 401/400, restart, Listen for test event',
+	},
+	recovery: { file: 'recovery.test.ts', proves: '200 only once the execution exists; recovery' },
+	legacy: { file: 'legacy-activation.test.ts', proves: 'activation without publication service' },
+	oauth: { file: 'oauth.test.ts', proves: 'OAuth 2.0 service app (DPoP)' },
+	preview: { file: 'preview.test.ts', proves: "Okta's Preview as a test event" },
+	polling: { file: 'pollTrigger.test.ts', proves: 'polling trigger: cursor across restarts' },
+	editor: { file: 'editor.test.ts', proves: 'the editor loads the nodes and the example' },
+};
+
+interface JestResult {
+	testResults: { name: string; assertionResults: { status: string; title: string }[] }[];
+}
+
+function cell(result: JestResult | undefined, file: string): string {
+	const suite = result?.testResults.find((t) => t.name.endsWith(`/${file}`));
+	if (!suite) return '–';
+	const passed = suite.assertionResults.filter((a) => a.status === 'passed').length;
+	const failed = suite.assertionResults.filter((a) => a.status === 'failed').length;
+	if (failed === 0 && passed > 0) return `✅ ${passed}`;
+	return `❌ ${failed} of ${passed + failed}`;
+}
+
+function readResult(version: string): JestResult | undefined {
+	const file = path.join(RESULTS, `${version}.json`);
+	return fs.existsSync(file)
+		? (JSON.parse(fs.readFileSync(file, 'utf8')) as JestResult)
+		: undefined;
+}
+
+function support(version: string): string {
+	const [major, minor, patch] = version.split('.').map(Number);
+	const [oMajor, oMinor, oPatch] = OLDEST_N8N.split('.').map(Number);
+	const below =
+		major < oMajor ||
+		(major === oMajor && (minor < oMinor || (minor === oMinor && patch < oPatch)));
+	if (below) return 'no: answers Okta before the execution exists';
+	return version === OLDEST_N8N ? 'yes (oldest)' : version === NEWEST_N8N ? 'yes (newest)' : 'yes';
+}
+
+export function table(versions: readonly string[]): string {
+	const columns = Object.keys(SUITES);
+	const lines = [
+		`| n8n | supported | ${columns.join(' | ')} |`,
+		`|---|---|${columns.map(() => '---').join('|')}|`,
+	];
+	for (const version of versions) {
+		const result = readResult(version);
+		const cells = columns.map((c) => cell(result, SUITES[c].file));
+		lines.push(`| ${version} | ${support(version)} | ${cells.join(' | ')} |`);
+	}
+	lines.push('');
+	lines.push(
+		'Cells: tests passed (✅) or failed (❌) in that suite, `–` not run. ' +
+			columns.map((c) => `*${c}*: ${SUITES[c].proves}`).join('; ') +
+			'.',
+	);
+	return lines.join('\n');
+}
+
+function runMatrix(versions: readonly string[], suites: string[]): void {
+	fs.mkdirSync(RESULTS, { recursive: true });
+	for (const version of versions) {
+		const env = { ...process.env, N8N_TEST_VERSION: version };
+		const started = Date.now();
+		const install = spawnSync('npx', ['tsx', 'scripts/n8n-install.ts'], {
+			cwd: ROOT,
+			env,
+			stdio: 'inherit',
+		});
+		if (install.status !== 0) {
+			console.log(`[compat] n8n ${version} does not install here; skipped`);
+			continue;
+		}
+		const files = suites.map((s) => `test/e2e/${SUITES[s].file}`);
+		spawnSync(
+			'npx',
+			[
+				'jest',
+				'-c',
+				'jest.e2e.config.js',
+				'--runInBand',
+				'--json',
+				`--outputFile=${path.join(RESULTS, `${version}.json`)}`,
+				...files,
+			],
+			{ cwd: ROOT, env, stdio: 'inherit' },
+		);
+		console.log(`[compat] n8n ${version}: ${Math.round((Date.now() - started) / 1000)} s`);
+	}
+}
+
+function main(): void {
+	const args = process.argv.slice(2);
+	const suitesArg = args.indexOf('--suites');
+	const suites = suitesArg >= 0 ? args[suitesArg + 1].split(',') : Object.keys(SUITES);
+	const versions = args.filter((a, i) => /^\d+\.\d+\.\d+$/.test(a) && i !== suitesArg + 1);
+	const matrix = versions.length > 0 ? versions : MATRIX_N8N;
+	if (!args.includes('--table-only')) runMatrix(matrix, suites);
+	const rendered = table(MATRIX_N8N.filter((v) => readResult(v) || matrix.includes(v)));
+	console.log(rendered);
+	if (args.includes('--write-readme')) {
+		const readme = fs.readFileSync(README, 'utf8');
+		const from = readme.indexOf(START);
+		const to = readme.indexOf(END);
+		if (from < 0 || to < 0) throw new Error(`README has no ${START} … ${END} section`);
+		fs.writeFileSync(
+			README,
+			readme.slice(0, from + START.length) + '\n' + rendered + '\n' + readme.slice(to),
+		);
+		console.log('[compat] README table replaced');
+	}
+}
+
+if (require.main === module) main();
