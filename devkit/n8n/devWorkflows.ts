@@ -84,15 +84,8 @@ export async function createDevCredentials(http: N8nHttp, sandbox: OktaSandbox) 
 
 /** Publishes and waits for n8n's publication service: published, partial or failed (with why). */
 async function publish(http: N8nHttp, id: string): Promise<string> {
-	await http.publishWorkflow(id);
 	try {
-		const status = await waitFor(
-			async () => {
-				const s = await http.publicationStatus(id);
-				return s && ['published', 'partial', 'failed'].includes(s.status) ? s : undefined;
-			},
-			{ timeoutMs: 60000, intervalMs: 500, what: 'publication' },
-		);
+		const status = await http.publishAndSettle(id, 60000);
 		return status.status === 'published' ? 'published' : JSON.stringify(status);
 	} catch (error) {
 		return String(error);

@@ -36,6 +36,12 @@ export const DEFAULT_OWNER: OwnerAccount = {
 	lastName: 'Owner',
 };
 
+export interface PublicationStatus {
+	status: 'published' | 'partial' | 'failed' | string;
+	triggers?: Array<{ errorMessage?: string; [key: string]: unknown }>;
+	[key: string]: unknown;
+}
+
 export class N8nHttpError extends Error {
 	constructor(
 		message: string,
@@ -266,6 +272,41 @@ export class N8nHttp {
 	/** `GET /rest/workflows/:id/publication-status` (2.x publication service). */
 	async publicationStatus(id: string) {
 		return await this.rest<any>('GET', `/workflows/${id}/publication-status`);
+	}
+
+	/**
+	 * Publishes and waits until n8n settled it; answers the publication service's shape
+	 * (`status`: published, partial or failed; `triggers[].errorMessage`). Releases without that
+	 * service (before 2.2x; the route answers 404) activate inside the request and refuse it with
+	 * the node's error, which becomes the same shape.
+	 */
+	async publishAndSettle(id: string, timeoutMs = 90000): Promise<PublicationStatus> {
+		let refused: N8nHttpError | undefined;
+		try {
+			await this.publishWorkflow(id);
+		} catch (error) {
+			if (!(error instanceof N8nHttpError) || error.response.status !== 400) throw error;
+			refused = error;
+		}
+		try {
+			await this.publicationStatus(id);
+		} catch (error) {
+			if (!(error instanceof N8nHttpError) || error.response.status !== 404) throw error;
+			if (!refused) return { status: 'published' };
+			const body = refused.response.json as { message?: string } | undefined;
+			return {
+				status: 'failed',
+				triggers: [{ errorMessage: body?.message ?? refused.response.text }],
+			};
+		}
+		if (refused) throw refused;
+		return await waitFor(
+			async () => {
+				const s = await this.publicationStatus(id);
+				return ['published', 'partial', 'failed'].includes(s?.status) ? s : undefined;
+			},
+			{ timeoutMs, intervalMs: 500, what: `publication of ${id}` },
+		);
 	}
 }
 

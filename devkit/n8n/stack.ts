@@ -155,16 +155,9 @@ export async function createNoOpWorkflow(
 	};
 }
 
-/** Publishes and waits until the publication service settled (published, partial or failed). */
+/** Publishes and waits until n8n settled it (published, partial or failed): N8nHttp.publishAndSettle. */
 export async function publishAndSettle(stack: Stack, workflowId: string, timeoutMs = 90000) {
-	await stack.http.publishWorkflow(workflowId);
-	return await waitFor(
-		async () => {
-			const s = await stack.http.publicationStatus(workflowId);
-			return ['published', 'partial', 'failed'].includes(s?.status) ? s : undefined;
-		},
-		{ timeoutMs, intervalMs: 500, what: `publication of ${workflowId}` },
-	);
+	return await stack.http.publishAndSettle(workflowId, timeoutMs);
 }
 
 export async function executionsOf(stack: Stack, workflowId: string): Promise<any[]> {
