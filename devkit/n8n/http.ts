@@ -269,6 +269,19 @@ export class N8nHttp {
 		return res.data;
 	}
 
+	/**
+	 * What the editor sends for "Listen for test event" / "Execute workflow" from a trigger. Releases
+	 * before 2.1x take the workflow itself in the body (`workflowData`, as their editor sent it);
+	 * newer ones read it from the database and ignore that field.
+	 */
+	async runFromTrigger(id: string, triggerName: string) {
+		const workflowData = await this.rest<Record<string, unknown>>('GET', `/workflows/${id}`);
+		return await this.rest<any>('POST', `/workflows/${id}/run`, {
+			workflowData,
+			triggerToStartFrom: { name: triggerName },
+		});
+	}
+
 	/** `GET /rest/workflows/:id/publication-status` (2.x publication service). */
 	async publicationStatus(id: string) {
 		return await this.rest<any>('GET', `/workflows/${id}/publication-status`);

@@ -118,9 +118,7 @@ async function workflowNamed(name: string) {
 async function runWithPinnedData(workflowId: string) {
 	received.length = 0;
 	// The trigger has pinned data, so n8n runs at once: no Okta hook, no waiting.
-	const run = await stack.http.rest('POST', `/workflows/${workflowId}/run`, {
-		triggerToStartFrom: { name: TRIGGER_NODE_NAME },
-	});
+	const run = await stack.http.runFromTrigger(workflowId, TRIGGER_NODE_NAME);
 	expect(run).toEqual({ executionId: expect.any(String) });
 	const [execution] = await waitForExecutions(stack, workflowId, 1);
 	expect(execution).toMatchObject({ mode: 'manual', status: 'success' });

@@ -40,9 +40,7 @@ afterEach(async () => {
 
 /** "Listen for test event" as the editor sends it; resolves with the verified test hook. */
 async function listenForTestEvent(wf: Awaited<ReturnType<typeof createNoOpWorkflow>>) {
-	const run = await stack.http.rest('POST', `/workflows/${wf.id}/run`, {
-		triggerToStartFrom: { name: TRIGGER_NODE_NAME },
-	});
+	const run = await stack.http.runFromTrigger(wf.id, TRIGGER_NODE_NAME);
 	expect(run).toMatchObject({ waitingForWebhook: true });
 	return await waitFor(
 		() => {
