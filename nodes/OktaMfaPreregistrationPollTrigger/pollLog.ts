@@ -191,8 +191,9 @@ export async function pollMfaPreregistrations(
 	const now = Date.now();
 	const cursor =
 		resumeCursor(state, now, limits.pageSize) ?? firstCursor(this, now, limits.pageSize);
-	// Older n8n versions have no budget.
-	const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : undefined;
+	// Only n8n's durable poller gives a budget (n8n-workflow 2.8 has no such method; 2.41 has).
+	const { getPollBudgetMs } = this as Partial<{ getPollBudgetMs: () => number }>;
+	const budget = typeof getPollBudgetMs === 'function' ? getPollBudgetMs.call(this) : undefined;
 	const read = await readLog.call(this, cursor, {
 		maxPages: pagesWithinBudget(budget, limits.maxPages),
 		onRateLimit: 'stop',

@@ -24,6 +24,13 @@ type CardInput = Parameters<typeof toCardItem>[0];
 export const DECISION_WAIT_MS = 60_000;
 
 /**
+ * n8n-workflow's `sleep`, which takes an abort signal in newer releases (2.41, not 2.8). Older ones ignore it:
+ * the wait then runs its minute out, and its late `settle(false)` changes nothing (a claim settles
+ * once), so only a timer lingers.
+ */
+const sleepUnlessAborted = sleep as (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/**
  * Whether n8n took the execution, read off its answer. With `responseMode: 'onReceived'` and
  * `responseData: 'noData'`, n8n 2.41 ends the response with 200 only after WorkflowRunner.run
  * created the execution, and with an error (500) when that failed. Okta may close the connection
@@ -43,7 +50,7 @@ export function settleWhenAnswered(response: Response, claim: Claim): void {
 		// The wait ends early once n8n has decided (no timer left behind for a minute).
 		const decided = new AbortController();
 		void claim.settled.then(() => decided.abort());
-		void sleep(DECISION_WAIT_MS, decided.signal).then(
+		void sleepUnlessAborted(DECISION_WAIT_MS, decided.signal).then(
 			() => claim.settle(false),
 			() => undefined,
 		);

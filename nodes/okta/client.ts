@@ -72,7 +72,7 @@ export function authenticationOf(context: OktaContext): OktaAuthentication {
 		: 'apiToken';
 }
 
-/** The HTTP status and body of a request n8n threw for (with OAuth, a 401 survives n8n's own refresh and retry). */
+/** The HTTP status and body of a request n8n threw for (an answer it did not return). */
 function thrownResponse(
 	error: unknown,
 ): { status: number; body: unknown; headers: Record<string, unknown> } | undefined {
@@ -118,26 +118,29 @@ export async function oktaRequest<T = unknown>(
 		timeout: OKTA_TIMEOUT_MS,
 	};
 	if (request.body !== undefined) options.body = request.body;
+	// n8n fetches a new token when the expirable field is empty, and stores it in the credential.
+	const withNewToken: IAdditionalCredentialOptions = {
+		credentialsDecrypted: {
+			id: '',
+			name: '',
+			type: credentialType,
+			data: { ...credentials, accessToken: '' },
+		},
+	};
 	let additional: IAdditionalCredentialOptions | undefined;
 	if (authentication === 'oAuth2') {
-		// A 401 must throw so that n8n runs preAuthentication again and resends once; others are ours to read.
-		options.ignoreHttpStatusErrors = { ignore: true, except: [401] };
 		const expiresAt = Number(credentials.expiresAt);
 		if (
 			credentials.accessToken &&
 			(!Number.isFinite(expiresAt) || expiresAt - Date.now() < TOKEN_REFRESH_MARGIN_MS)
 		) {
-			// n8n fetches a new token when the expirable field is empty, and stores it in the credential.
-			additional = {
-				credentialsDecrypted: {
-					id: '',
-					name: '',
-					type: credentialType,
-					data: { ...credentials, accessToken: '' },
-				},
-			};
+			additional = withNewToken;
 		}
 	}
+	// A 401 to an OAuth token (revoked, or expired early): once, a new token and the same request.
+	// Done here rather than by n8n's own retry, which needs `ignoreHttpStatusErrors: { except }`:
+	// n8n 2.8 knows only true or false there, and takes an object for true.
+	let tokenRenewed = additional !== undefined;
 
 	for (let attempt = 0; ; attempt++) {
 		let response: { statusCode: number; body: unknown; headers: Record<string, unknown> };
@@ -166,6 +169,11 @@ export async function oktaRequest<T = unknown>(
 			throw oktaUnreachableError(this.getNode(), request.operation, orgUrl, error);
 		}
 		const { statusCode } = response;
+		if (statusCode === 401 && authentication === 'oAuth2' && !tokenRenewed) {
+			tokenRenewed = true;
+			additional = withNewToken;
+			continue;
+		}
 		if (statusCode === 429 && attempt < rateLimitRetries) {
 			const waitMs = rateLimitWaitMs(response.headers ?? {});
 			if (waitMs <= MAX_RATE_LIMIT_WAIT_MS) {
