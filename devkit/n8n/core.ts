@@ -51,6 +51,8 @@ export interface TestWorkflowOptions {
 
 export interface TestWorkflow {
 	workflow: Workflow;
+	/** The static data object as n8n loaded it from its database (`workflow` holds a proxy over it). */
+	rawStaticData: IDataObject;
 	node: INode;
 	nodeType: INodeType;
 	additionalData: IWorkflowExecuteAdditionalData;
@@ -122,6 +124,7 @@ export function testWorkflow(options: TestWorkflowOptions): TestWorkflow {
 			]),
 		);
 	}
+	const rawStaticData: IDataObject = { [`node:${node.name}`]: options.nodeStaticData ?? {} };
 	const workflow = new Workflow({
 		id: options.workflow?.id ?? 'wf1',
 		name: options.workflow?.name ?? 'YubiKey shipments',
@@ -129,7 +132,7 @@ export function testWorkflow(options: TestWorkflowOptions): TestWorkflow {
 		connections: {},
 		active: options.workflow?.active ?? true,
 		nodeTypes: nodeTypesWith(type, nodeType),
-		staticData: { [`node:${node.name}`]: options.nodeStaticData ?? {} },
+		staticData: rawStaticData,
 		settings: {},
 	});
 	const store = options.credentials?.[0]?.store ?? new CredentialStore();
@@ -137,7 +140,25 @@ export function testWorkflow(options: TestWorkflowOptions): TestWorkflow {
 		new InMemoryCredentialsHelper(store, options.credentialTypes, options.onAuthenticated),
 		options.instanceUrl,
 	);
-	return { workflow, node, nodeType, additionalData };
+	return { workflow, rawStaticData, node, nodeType, additionalData };
+}
+
+/**
+ * What n8n's WorkflowRunner does while it creates a webhook's execution (2.41:
+ * establishContextForPersistence): a Workflow of its own around the very same static data object,
+ * whose wrap clears the data's "changed" flag.
+ */
+export function wrapStaticDataAgain(target: TestWorkflow): Workflow {
+	return new Workflow({
+		id: target.workflow.id,
+		name: target.workflow.name,
+		nodes: [target.node],
+		connections: {},
+		active: target.workflow.active,
+		nodeTypes: target.workflow.nodeTypes,
+		staticData: target.rawStaticData,
+		settings: {},
+	});
 }
 
 /** The node's static data (what the node sees as getWorkflowStaticData('node')). */

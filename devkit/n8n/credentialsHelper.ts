@@ -228,18 +228,26 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 			nodeTypes: NO_NODE_TYPES,
 		});
 		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { isCredential: true });
-		return await workflow.expression.withIsolate(
-			async () =>
-				workflow.expression.getComplexParameterValue(
-					MOCK_NODE,
-					withDefaults as INodeParameters,
-					mode,
-					additionalKeys,
-					undefined,
-					undefined,
-					withDefaults,
-				) as ICredentialDataDecryptedObject,
-		);
+		const resolve = async () =>
+			workflow.expression.getComplexParameterValue(
+				MOCK_NODE,
+				withDefaults as INodeParameters,
+				mode,
+				additionalKeys,
+				undefined,
+				undefined,
+				withDefaults,
+			) as ICredentialDataDecryptedObject;
+		// n8n-workflow 2.41 evaluates expressions in an isolate it must be given; 2.8 has none.
+		const { expression } = workflow as {
+			expression: Partial<{ withIsolate: <T>(run: () => Promise<T>) => Promise<T> }>;
+		};
+		return typeof expression.withIsolate === 'function'
+			? ((await expression.withIsolate.call(
+					workflow.expression,
+					resolve,
+				)) as ICredentialDataDecryptedObject)
+			: await resolve();
 	}
 
 	async authenticate(

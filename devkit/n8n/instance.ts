@@ -15,8 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import type { SecureContext } from 'node:tls';
-import { OutboundHttp } from '@n8n/backend-network';
-import type { HttpRequestClient } from '@n8n/backend-network';
+import type { HttpRequestClient, OutboundHttp } from '@n8n/backend-network';
 import { Container } from '@n8n/di';
 import { InstanceSettings } from 'n8n-core';
 import type { IHttpRequestOptions, IRequestOptions } from 'n8n-workflow';
@@ -50,7 +49,14 @@ export function setUpN8nCore(): void {
 		else process.env.N8N_USER_FOLDER = previous;
 	}
 
-	const outbound = Container.get(OutboundHttp);
+	// scripts/test-n8n-api.ts runs these tests on older n8n-core releases, which have no
+	// OutboundHttp service: it starts them with NODE_EXTRA_CA_CERTS instead.
+	if (process.env.N8N_CORE_TRUST_FROM_ENV === '1') return;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { OutboundHttp: service } = require('@n8n/backend-network') as {
+		OutboundHttp: new () => OutboundHttp;
+	};
+	const outbound = Container.get(service);
 	const trusting: OutboundHttp = Object.create(outbound);
 	trusting.requests = (options) => {
 		const client = outbound.requests(options);
@@ -62,7 +68,7 @@ export function setUpN8nCore(): void {
 				await client.requestLegacy(withTrust(requestOptions), callbacks),
 		};
 	};
-	Container.set(OutboundHttp, trusting);
+	Container.set(service, trusting);
 }
 
 /** Requests n8n-core sends from now on trust this certificate authority (PEM) too. */
@@ -76,5 +82,19 @@ export function trustCertificateAuthority(pem: string): void {
 /** n8n-core's `helpers.httpRequest` (what it hands a credential's preAuthentication). */
 export async function n8nHttpRequest(options: IHttpRequestOptions): Promise<unknown> {
 	setUpN8nCore();
-	return await Container.get(OutboundHttp).requests().request(options);
+	if (process.env.N8N_CORE_TRUST_FROM_ENV === '1') {
+		// Older n8n-core: its request helpers are module functions (not exported from its index).
+		const legacyHelpers =
+			'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const helpers = require(legacyHelpers) as {
+			httpRequest: (options: IHttpRequestOptions) => Promise<unknown>;
+		};
+		return await helpers.httpRequest(options);
+	}
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { OutboundHttp: service } = require('@n8n/backend-network') as {
+		OutboundHttp: new () => OutboundHttp;
+	};
+	return await Container.get(service).requests().request(options);
 }

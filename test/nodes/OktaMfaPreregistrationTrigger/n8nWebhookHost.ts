@@ -18,6 +18,7 @@ import {
 	nodeStaticData,
 	testWorkflow,
 	webhookContext,
+	wrapStaticDataAgain,
 	type SavedCredential,
 	type WebhookRequest,
 } from '../../../devkit/n8n/core';
@@ -135,7 +136,7 @@ export async function startN8nWebhookHost(options: {
 			if (!result.workflowData) throw new Error('the trigger answered nothing');
 			// WorkflowRunner.run builds its own Workflow around the same static data object, which
 			// resets its __dataChanged flag, then inserts the execution (a database write).
-			Object.defineProperty(staticData, '__dataChanged', { value: false, writable: true });
+			wrapStaticDataAgain(target);
 			await new Promise((resolve) => setTimeout(resolve, options.executionCreationMs ?? 20));
 			if (host.failExecutions) throw new Error('SQLITE_BUSY: database is locked');
 			executions.push({
