@@ -7,13 +7,14 @@
  */
 import { ExecuteContext } from 'n8n-core';
 import { RoutingNode } from 'n8n-core/dist/execution-engine/routing-node';
-import { Workflow } from 'n8n-workflow';
+import { NodeApiError, Workflow } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
 	INode,
 	INodeType,
 	INodeTypes,
 	IRunExecutionData,
+	JsonObject,
 } from 'n8n-workflow';
 
 import { additionalDataFor } from './core';
@@ -27,6 +28,19 @@ import { setUpN8nCore } from './instance';
 export interface CredentialTestResult {
 	status: 'OK' | 'Error';
 	message: string;
+}
+
+/**
+ * Whether n8n can apply a credential's `responseCode` rules: its tester reads the failed request's
+ * status from the error's `cause`, which n8n-workflow 2.8's NodeApiError does not keep (2.41's
+ * does). Without it, n8n's own words for the status stand ("Forbidden - perhaps check your
+ * credentials?"); the test still fails.
+ */
+export function credentialTestRulesApply(): boolean {
+	const failed = Object.assign(new Error('Request failed with status code 403'), {
+		response: { status: 403 },
+	});
+	return new NodeApiError({} as INode, failed as unknown as JsonObject).cause !== undefined;
 }
 
 /** The node n8n tests request-based credentials on. */

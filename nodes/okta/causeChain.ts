@@ -17,7 +17,8 @@ export function findInCauseChain<T>(
 
 /** The system error code (ECONNREFUSED, ETIMEDOUT, CERT_HAS_EXPIRED, …) in the chain. */
 export function networkErrorCode(error: unknown): string | undefined {
-	return findInCauseChain(error, ({ code }) =>
-		typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) ? code : undefined,
-	);
+	const isCode = (value: unknown) =>
+		typeof value === 'string' && /^[A-Z][A-Z0-9_]+$/.test(value) ? value : undefined;
+	// n8n-workflow 2.8's NodeApiError keeps no cause, only the code it found, as `httpCode`.
+	return findInCauseChain(error, ({ code, httpCode }) => isCode(code) ?? isCode(httpCode));
 }

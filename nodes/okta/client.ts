@@ -13,7 +13,7 @@ import { findInCauseChain } from './causeChain';
 import { OKTA_TIMEOUT_MS, headerValue, normaliseOrgUrl } from './http';
 import { oktaApiError, oktaTokenError, oktaUnreachableError } from './errors';
 import type { OktaApiArea, OktaAuthentication } from './errors';
-import { isOktaTokenError } from './oauth';
+import { isOktaTokenError, recentTokenError } from './oauth';
 
 /** The API-token credential; its `authenticate` adds the SSWS header. */
 export const OKTA_CREDENTIAL = 'oktaEventHookApi';
@@ -88,7 +88,10 @@ function thrownResponse(
 }
 
 function tokenErrorIn(error: unknown) {
-	return findInCauseChain(error, (link) => (isOktaTokenError(link) ? link : undefined));
+	return (
+		findInCauseChain(error, (link) => (isOktaTokenError(link) ? link : undefined)) ??
+		recentTokenError((error as { message?: unknown } | undefined)?.message)
+	);
 }
 
 /** The org URL of the node's credential, normalised (no trailing slash). */

@@ -61,7 +61,24 @@ export class OktaTokenError extends Error {
 	) {
 		super(message);
 		this.name = 'OktaTokenError';
+		recentTokenErrors.set(message, this);
+		for (const oldest of recentTokenErrors.keys()) {
+			if (recentTokenErrors.size <= RECENT_TOKEN_ERRORS) break;
+			recentTokenErrors.delete(oldest);
+		}
 	}
+}
+
+/**
+ * The token errors raised lately, by message. n8n wraps what preAuthentication throws in a
+ * NodeApiError; n8n-workflow 2.8 keeps only its message there (no `cause`), so the client finds
+ * the error again by that message (ours, and specific to the refusal).
+ */
+const recentTokenErrors = new Map<string, OktaTokenError>();
+const RECENT_TOKEN_ERRORS = 20;
+
+export function recentTokenError(message: unknown): OktaTokenError | undefined {
+	return typeof message === 'string' ? recentTokenErrors.get(message) : undefined;
 }
 
 export function isOktaTokenError(error: unknown): error is OktaTokenError {

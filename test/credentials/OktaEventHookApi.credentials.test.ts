@@ -2,7 +2,7 @@ import { OktaEventHookApi } from '../../credentials/OktaEventHookApi.credentials
 import { startOktaSandbox } from '../../devkit/okta-sandbox';
 import type { OktaSandbox } from '../../devkit/okta-sandbox';
 import { trustCertificateAuthority } from '../../devkit/n8n/core';
-import { testCredential } from '../../devkit/n8n/credentialTest';
+import { credentialTestRulesApply, testCredential } from '../../devkit/n8n/credentialTest';
 
 const credential = new OktaEventHookApi();
 let sandbox: OktaSandbox;
@@ -21,6 +21,11 @@ function ruleMessage(status: number): string | undefined {
 	return (credential.test.rules ?? [])
 		.map((rule) => rule.properties as { value?: number; message: string })
 		.find((properties) => properties.value === status)?.message;
+}
+
+/** The rule's message; on an n8n that cannot apply rules, its own words (the test still fails). */
+function expectedMessage(status: number): unknown {
+	return credentialTestRulesApply() ? ruleMessage(status) : expect.any(String);
 }
 
 describe('the Okta Event Hook API credential', () => {
@@ -48,7 +53,7 @@ describe('the Okta Event Hook API credential', () => {
 		const result = await connectionTest({ url: sandbox.url, accessToken: 'not-a-token' });
 		// n8n-core sends a request that got 401 once more, after preAuthentication (none here).
 		expect(sandbox.requests.map((request) => request.status)).toEqual([401, 401]);
-		expect(result).toEqual({ status: 'Error', message: ruleMessage(401) });
+		expect(result).toEqual({ status: 'Error', message: expectedMessage(401) });
 		expect(ruleMessage(401)).toMatch(/token/);
 	});
 
@@ -56,7 +61,7 @@ describe('the Okta Event Hook API credential', () => {
 		sandbox.injectFault({ op: 'list', status: 403 });
 		const result = await connectionTest({ url: sandbox.url, accessToken: sandbox.token });
 		expect(sandbox.requests.map((request) => request.status)).toEqual([403]);
-		expect(result).toEqual({ status: 'Error', message: ruleMessage(403) });
+		expect(result).toEqual({ status: 'Error', message: expectedMessage(403) });
 		expect(ruleMessage(403)).toMatch(/event hook/);
 	});
 });

@@ -11,13 +11,47 @@
  * A restart rebuilds the workflow from what was saved.
  */
 import { PollContext } from 'n8n-core';
-import type { IDataObject, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	IWorkflowExecuteAdditionalData,
+	Workflow,
+} from 'n8n-workflow';
 
 import { pollContext, testWorkflow } from '../../../devkit/n8n/core';
 import type { SavedCredential, TestWorkflow } from '../../../devkit/n8n/core';
 
 export type PollResult = INodeExecutionData[][] | null;
 export type PersistenceMode = 'default' | 'durable';
+
+/**
+ * Whether the n8n-core under test has durable polling (a poll context with a staged cursor and a
+ * time budget: 2.41 has it, 2.8 has not). Without it, n8n polls in default mode only.
+ */
+export function durableModeExists(): boolean {
+	const probe = new PollContext(
+		{ id: 'probe', nodeTypes: {} } as unknown as Workflow,
+		{ name: 'probe', parameters: {} } as unknown as INode,
+		{} as IWorkflowExecuteAdditionalData,
+		'trigger',
+		'activate',
+		undefined,
+		undefined,
+		undefined,
+		undefined,
+		() => ({}),
+		() => 1,
+	);
+	return typeof (probe as Partial<{ getPollBudgetMs: unknown }>).getPollBudgetMs === 'function';
+}
+
+/** The persistence modes of the n8n under test. */
+export const PERSISTENCE_MODES: PersistenceMode[] = durableModeExists()
+	? ['default', 'durable']
+	: ['default'];
 
 const snapshot = (data: IDataObject): IDataObject => {
 	const copy = JSON.parse(JSON.stringify(data)) as IDataObject;

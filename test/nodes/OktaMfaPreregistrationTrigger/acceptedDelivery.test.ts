@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { sleep } from 'n8n-workflow';
 
 import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
 import {
@@ -55,7 +56,13 @@ describe("a delivery's answer", () => {
 		response.end();
 		await expect(claim.settled).resolves.toBe(true);
 		await Promise.resolve(); // the abort runs after the claim settled
-		expect(jest.getTimerCount()).toBe(0);
+		// n8n-workflow's sleep takes an abort signal in newer releases (2.41, not 2.8: there the
+		// wait runs its minute out, and its late verdict changes nothing, asserted below).
+		const abortable = sleep.length >= 2;
+		expect(jest.getTimerCount()).toBe(abortable ? 0 : 1);
+		expect(claims.isDone('e1')).toBe(true);
+		jest.advanceTimersByTime(DECISION_WAIT_MS);
+		await Promise.resolve();
 		expect(claims.isDone('e1')).toBe(true);
 	});
 
