@@ -35,6 +35,7 @@ N8N_TEST_VERSION=$newest npm run test:e2e -- "$@"
 if [ $# -eq 0 ]; then
 	stamp "n8n $oldest: the event-hook trigger's suites"
 	N8N_TEST_VERSION=$oldest npm run test:e2e -- test/e2e/trigger.test.ts test/e2e/recovery.test.ts \
-		test/e2e/legacy-activation.test.ts test/e2e/oauth.test.ts test/e2e/preview.test.ts
+		test/e2e/recoveryState.test.ts test/e2e/legacy-activation.test.ts test/e2e/oauth.test.ts \
+		test/e2e/preview.test.ts
 fi
 stamp "done"

@@ -28,6 +28,10 @@ export const SUITES: Record<string, { file: string; proves: string }> = {
 		proves: 'publish/unpublish, delivery → items, 401/400, restart, Listen for test event',
 	},
 	recovery: { file: 'recovery.test.ts', proves: '200 only once the execution exists; recovery' },
+	state: {
+		file: 'recoveryState.test.ts',
+		proves: "210 deliveries, 3 restarts: each delivery's recovery state saved, nothing twice",
+	},
 	legacy: { file: 'legacy-activation.test.ts', proves: 'activation without publication service' },
 	oauth: { file: 'oauth.test.ts', proves: 'OAuth 2.0 service app (DPoP)' },
 	preview: { file: 'preview.test.ts', proves: "Okta's Preview as a test event" },

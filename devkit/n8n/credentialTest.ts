@@ -36,11 +36,15 @@ export interface CredentialTestResult {
  * does). Without it, n8n's own words for the status stand ("Forbidden - perhaps check your
  * credentials?"); the test still fails.
  */
-export function credentialTestRulesApply(): boolean {
+export function credentialTestRulesApply(
+	n8nWorkflow: { NodeApiError: typeof NodeApiError } = { NodeApiError },
+): boolean {
 	const failed = Object.assign(new Error('Request failed with status code 403'), {
 		response: { status: 403 },
 	});
-	return new NodeApiError({} as INode, failed as unknown as JsonObject).cause !== undefined;
+	return (
+		new n8nWorkflow.NodeApiError({} as INode, failed as unknown as JsonObject).cause !== undefined
+	);
 }
 
 /** The node n8n tests request-based credentials on. */

@@ -183,6 +183,12 @@ export function ensureN8nInstalled(
 	}
 }
 
+/** A package as the n8n under test has it (e.g. its own n8n-workflow), loaded into this process. */
+export function runtimePackage<T>(name: string): T {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return require(path.join(RUNTIME_DIR, 'node_modules', name)) as T;
+}
+
 /** A TCP port that was free a moment ago on 127.0.0.1 (and ::). */
 export async function freePort(): Promise<number> {
 	return await new Promise((resolve, reject) => {

@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import { decodeProtectedHeader } from 'jose';
 
+import { credentialTestRulesApply } from '../../devkit/n8n/credentialTest';
+import { runtimePackage } from '../../devkit/n8n/runtime';
 import type { ServiceAppInput } from '../../devkit/okta-sandbox';
 import { EVENT_HOOK_SCOPES, makeKeyPair } from '../../devkit/okta-sandbox/serviceApp';
 import type { TestKeyPair } from '../../devkit/okta-sandbox/serviceApp';
@@ -241,10 +243,13 @@ describe('what the user is told', () => {
 		const { credential, data } = await oauthCredential('Okta service app (no role)', {
 			app: { adminRole: false },
 		});
+		// An n8n whose NodeApiError keeps no cause (2.8) cannot apply the rule: its own words, still an error.
+		const rulesApply = credentialTestRulesApply(runtimePackage('n8n-workflow'));
 		expect(await testCredential(credential, data)).toEqual({
 			status: 'Error',
-			message:
-				'The app may not read event hooks (E0000006): grant it okta.eventHooks.read and okta.eventHooks.manage (Okta API Scopes tab) and assign it an admin role that manages event hooks, e.g. Super Administrator or a custom role (Admin roles tab).',
+			message: rulesApply
+				? 'The app may not read event hooks (E0000006): grant it okta.eventHooks.read and okta.eventHooks.manage (Okta API Scopes tab) and assign it an admin role that manages event hooks, e.g. Super Administrator or a custom role (Admin roles tab).'
+				: expect.any(String),
 		});
 	});
 
