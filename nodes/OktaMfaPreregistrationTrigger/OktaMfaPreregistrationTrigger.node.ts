@@ -12,6 +12,7 @@ import {
 	AUTHENTICATION_PROPERTY,
 	OKTA_CREDENTIALS,
 } from '../OktaMfaPreregistration/authentication';
+import { warnIfN8nTooOld } from '../n8n/compatibility';
 import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
 import { runAcceptedDelivery } from './acceptedDelivery';
 import { answerVerification, readDelivery } from './delivery';
@@ -75,12 +76,16 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			checkExists: hookIsInPlace,
-			create: registerHook,
+			async create(this: IHookFunctions) {
+				warnIfN8nTooOld(this.logger);
+				return await registerHook.call(this);
+			},
 			delete: removeHook,
 		} satisfies Record<string, (this: IHookFunctions) => Promise<boolean>>,
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		warnIfN8nTooOld(this.logger);
 		const headers = this.getHeaderData();
 		const stored = this.getWorkflowStaticData('node') as HookRegistration & IDataObject;
 		const verdict =
