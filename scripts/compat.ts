@@ -125,7 +125,9 @@ function main(): void {
 	const args = process.argv.slice(2);
 	const suitesArg = args.indexOf('--suites');
 	const suites = suitesArg >= 0 ? args[suitesArg + 1].split(',') : Object.keys(SUITES);
-	const versions = args.filter((a, i) => /^\d+\.\d+\.\d+$/.test(a) && i !== suitesArg + 1);
+	const versions = args.filter(
+		(a, i) => /^\d+\.\d+\.\d+$/.test(a) && !(suitesArg >= 0 && i === suitesArg + 1),
+	);
 	const matrix = versions.length > 0 ? versions : MATRIX_N8N;
 	if (!args.includes('--table-only')) runMatrix(matrix, suites);
 	const rendered = table(MATRIX_N8N.filter((v) => readResult(v) || matrix.includes(v)));
