@@ -2,14 +2,16 @@ import { sleep } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
 /**
- * n8n 2.41 saves a production webhook's static data only if its `__dataChanged` flag is set when
- * the response callback runs (live-webhooks.js saveStaticData), and for an 'onReceived' answer
- * deferred until the execution exists, that callback runs after WorkflowRunner.run, which builds
- * its own Workflow objects around the very same static data object: each construction
- * (ObservableObject.create) resets the flag, so what webhook() wrote would never be saved. So,
- * while n8n creates the execution, the data is marked changed again every few milliseconds, and
- * once more when n8n has taken it. A mark that lands after the save is lost; the next delivery
- * writes the whole state again.
+ * n8n saves a production webhook's static data only if its `__dataChanged` flag is set when the
+ * response callback runs (live-webhooks saveStaticData), and for an 'onReceived' answer deferred
+ * until the execution exists, that callback runs after WorkflowRunner.run. Since n8n 2.20, run()
+ * first wraps the very same static data object in a Workflow of its own (2.41:
+ * establishContextForPersistence), and the wrap resets the flag: what webhook() wrote would never
+ * be saved (docs/n8n-upstream-static-data.md; 2.8-2.17 do not wrap it). So, while n8n creates the
+ * execution, the data is marked changed again every few milliseconds, and once more when n8n has
+ * taken it. A mark that lands after the save is lost; the next delivery writes the whole state
+ * again. No timer-free hook exists (the wrap reads none of the node's data since 2.41);
+ * test/e2e/recoveryState.test.ts proves on each release that every delivery's write is saved.
  *
  * One loop serves every delivery in flight in this process: under a burst hundreds wait for n8n
  * at once, and a timer of their own each would add hundreds of wake-ups every few milliseconds to

@@ -202,9 +202,20 @@ describeIfChromium('both triggers in the n8n editor', () => {
 
 	test("the polling trigger's Authentication: API token or OAuth2 service app, chosen in the credential form", async () => {
 		await openNewCredentialForm();
-		// n8n 2.x shows a node's Authentication choice as the credential form's mode selector.
+		// Newer n8n shows a node's Authentication choice as the credential form's mode selector;
+		// older releases (2.8) as "Connect using" radio buttons.
 		const choose = page.locator('[data-test-id="credential-mode-dropdown-trigger"]').first();
 		const choices = page.getByRole('menuitem').filter({ hasText: /\S/ });
+		await choose.or(page.getByText('Connect using')).first().waitFor();
+		if ((await choose.count()) === 0) {
+			await page.getByText('Connect using').first().waitFor();
+			for (const choice of AUTHENTICATION_CHOICES)
+				await expect(page.getByText(choice, { exact: true }).count()).resolves.toBeGreaterThan(0);
+			await page.getByText(AUTHENTICATION_CHOICES[1], { exact: true }).first().click();
+			await page.getByText('Client ID').first().waitFor();
+			await shot('06-poll-trigger-authentication');
+			return;
+		}
 		await choose.click();
 		await choices.first().waitFor();
 		expect((await choices.allInnerTexts()).map((text) => text.trim())).toEqual(
