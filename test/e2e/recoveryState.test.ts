@@ -9,6 +9,8 @@
  * here: a delivery whose key never reaches the database, or an event run again after a restart.
  */
 import { emittedKey, splitKeys } from '../../nodes/OktaMfaPreregistrationTrigger/emittedKeys';
+// Recovery leaves an event this young to Okta's own delivery.
+import { SETTLE_MS } from '../../nodes/OktaMfaPreregistrationTrigger/recovery';
 import {
 	TRIGGER_NODE_NAME,
 	createNoOpWorkflow,
@@ -22,8 +24,6 @@ import {
 	INSTALL_TIMEOUT_MS,
 } from '../../devkit/n8n/stack';
 
-/** Recovery leaves an event this young to Okta's own delivery (nodes/…/recovery.ts SETTLE_MS). */
-const SETTLE_MS = 30_000;
 const ROUNDS = 3;
 const DELIVERIES_PER_ROUND = 70;
 
