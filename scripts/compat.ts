@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MATRIX_N8N, NEWEST_N8N, OLDEST_N8N } from '../devkit/n8n/compat';
+import { MATRIX_N8N, NEWEST_N8N, OLDEST_N8N, isOlderRelease } from '../devkit/n8n/compat';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, '.cache', 'compat');
@@ -60,12 +60,7 @@ function readResult(version: string): JestResult | undefined {
 }
 
 function support(version: string): string {
-	const [major, minor, patch] = version.split('.').map(Number);
-	const [oMajor, oMinor, oPatch] = OLDEST_N8N.split('.').map(Number);
-	const below =
-		major < oMajor ||
-		(major === oMajor && (minor < oMinor || (minor === oMinor && patch < oPatch)));
-	if (below) return 'no: answers Okta before the execution exists';
+	if (isOlderRelease(version, OLDEST_N8N)) return 'no: answers Okta before the execution exists';
 	return version === OLDEST_N8N ? 'yes (oldest)' : version === NEWEST_N8N ? 'yes (newest)' : 'yes';
 }
 

@@ -21,3 +21,10 @@ export const MATRIX_N8N: readonly string[] = [
 	'2.30.8',
 	NEWEST_N8N,
 ];
+
+/** Whether release `a` comes before release `b` (x.y.z). */
+export function isOlderRelease(a: string, b: string): boolean {
+	const [x, y] = [a, b].map((version) => version.split('.').map(Number));
+	for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i];
+	return false;
+}

@@ -3,6 +3,11 @@
  * publish, deliveries, rejections, unpublish, restart, failed activations, "Listen for test event".
  * One n8n for the whole file (plus one restart): each start costs ~30-60 s on 2 cores.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { isOlderRelease } from '../../devkit/n8n/compat';
+import { N8N_VERSION, REPO_ROOT } from '../../devkit/n8n/runtime';
 import {
 	ITEM_FIELDS,
 	MFA_PREREGISTRATION_EVENT,
@@ -21,9 +26,14 @@ import {
 } from '../../devkit/n8n/stack';
 
 let stack: Stack;
+/** Where this run's part of n8n's log starts (the file is kept across runs). */
+let logStart = 0;
 
 beforeAll(async () => {
+	const logFile = path.join(REPO_ROOT, 'test-results', `n8n-${N8N_VERSION}-trigger.log`);
+	logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
 	stack = await startStack({}, 'trigger');
+	expect(stack.n8n.logFile).toBe(logFile);
 }, INSTALL_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -331,4 +341,15 @@ describe('"Listen for test event"', () => {
 		},
 		240000,
 	);
+});
+
+describe("n8n's log", () => {
+	// After the deliveries and publications above. n8n before 2.8 answers Okta before the execution
+	// exists: the trigger says so (nodes/n8n/compatibility.ts); on a supported release, nothing.
+	test('warns that this n8n is too old exactly when it is older than 2.8', () => {
+		const log = fs.readFileSync(stack.n8n.logFile, 'utf8').slice(logStart);
+		const warnings = log.split('\n').filter((line) => line.includes('this n8n is older than 2.8'));
+		if (isOlderRelease(N8N_VERSION, '2.8.0')) expect(warnings.length).toBeGreaterThan(0);
+		else expect(warnings).toEqual([]);
+	});
 });
