@@ -91,11 +91,17 @@ async function openFirstNode(workflowId: string) {
 	await page.waitForTimeout(1000);
 }
 
-/** The credential form for a node without a credential ("Connect to …", else "Create new"). */
+/**
+ * The credential form for a node without a credential: "Connect to …" (2.41), "Set up credential"
+ * (2.20), else the credential select's "Create new".
+ */
 async function openNewCredentialForm() {
 	const connect = page.getByText(/Connect to Okta/i).first();
+	const setUp = page.getByText('Set up credential', { exact: true }).first();
 	if (await connect.isVisible().catch(() => false)) {
 		await connect.click();
+	} else if (await setUp.isVisible().catch(() => false)) {
+		await setUp.click();
 	} else {
 		await page.locator('[data-test-id="node-credentials-select"]').first().click();
 		await page.locator('[data-test-id="node-credentials-select-item-new"]').first().click();
