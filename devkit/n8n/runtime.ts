@@ -183,6 +183,41 @@ export function ensureN8nInstalled(
 	}
 }
 
+/**
+ * The built package (dist/) copied beside the n8n under test, as a community package sits in
+ * n8n's nodes folder: its `require('n8n-workflow')` then finds that n8n's own n8n-workflow
+ * (.cache/n8n-<version>/node_modules), not the repository's devDependency, as it does in a real
+ * install (n8n strips peerDependencies before installing a package). Returns the staged dist/.
+ */
+export function stageBuiltPackage(): string {
+	const dist = path.join(REPO_ROOT, 'dist');
+	const files = fs.readdirSync(dist, { recursive: true, withFileTypes: true });
+	const newest = Math.max(
+		...files
+			.filter((f) => f.isFile())
+			.map((f) => fs.statSync(path.join(f.parentPath, f.name)).mtimeMs),
+	);
+	// One folder per build, made once and renamed into place: n8n processes started together
+	// (queue mode) share it, and none sees a half-copied package.
+	const target = path.join(
+		RUNTIME_DIR,
+		'extensions',
+		`package-${Math.round(newest)}-${files.length}`,
+	);
+	if (!fs.existsSync(target)) {
+		const staging = `${target}.${process.pid}.tmp`;
+		fs.rmSync(staging, { recursive: true, force: true });
+		fs.cpSync(dist, path.join(staging, 'dist'), { recursive: true });
+		fs.copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(staging, 'package.json'));
+		try {
+			fs.renameSync(staging, target);
+		} catch {
+			fs.rmSync(staging, { recursive: true, force: true }); // another process was first
+		}
+	}
+	return path.join(target, 'dist');
+}
+
 /** A package as the n8n under test has it (e.g. its own n8n-workflow), loaded into this process. */
 export function runtimePackage<T>(name: string): T {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -224,7 +259,7 @@ export interface StartN8nOptions {
 	userFolder?: string;
 	/** Default: a free port. */
 	port?: number;
-	/** Folder(s) for N8N_CUSTOM_EXTENSIONS (`;`-separated). Default: <repo>/dist. */
+	/** Folder(s) for N8N_CUSTOM_EXTENSIONS (`;`-separated). Default: dist/, staged beside that n8n. */
 	extensionsDir?: string;
 	/** HTTPS files; without them n8n runs on plain HTTP. */
 	tls?: TlsFiles;
@@ -271,7 +306,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const protocol = options.tls ? 'https' : 'http';
 	const baseUrl = `${protocol}://localhost:${port}`;
 	const logFile = options.logFile ?? path.join(userFolder, 'n8n.log');
-	const extensions = options.extensionsDir ?? path.join(REPO_ROOT, 'dist');
+	const extensions = options.extensionsDir ?? stageBuiltPackage();
 	const command = options.command ?? 'start';
 	/** The line each process prints last when it is ready. */
 	const readyLine = {

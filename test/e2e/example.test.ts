@@ -28,7 +28,7 @@ import {
 	type Stack,
 } from '../../devkit/n8n/stack';
 import { SHIPMENT_NODE } from '../../devkit/n8n/workflows';
-import { REPO_ROOT, ensureN8nInstalled } from '../../devkit/n8n/runtime';
+import { REPO_ROOT, ensureN8nInstalled, stageBuiltPackage } from '../../devkit/n8n/runtime';
 
 interface Received {
 	method?: string;
@@ -90,7 +90,7 @@ function importWithCli(workflow: Record<string, unknown>): string {
 			HOME: process.env.HOME,
 			N8N_USER_FOLDER: stack.userFolder,
 			DB_TYPE: 'sqlite',
-			N8N_CUSTOM_EXTENSIONS: stack.options.extensionsDir ?? path.join(REPO_ROOT, 'dist'),
+			N8N_CUSTOM_EXTENSIONS: stack.options.extensionsDir ?? stageBuiltPackage(),
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 		},
