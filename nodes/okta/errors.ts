@@ -148,7 +148,9 @@ export function oktaApiError(
 		.join(', ');
 	const error = new NodeApiError(node, { ...body, httpCode: String(status) } as JsonObject, {
 		message: `Okta refused to ${operation}: ${okta}`,
-		description: `${adviceFor(status, body, causes, authentication, headers, area)} (${reference})`,
+		// Okta's words again: n8n before the publication service shows only the description of a
+		// NodeApiError that failed a publish (2.8: workflow.service.js).
+		description: `${adviceFor(status, body, causes, authentication, headers, area)} Okta said: "${okta}" (${reference})`,
 		httpCode: String(status),
 	});
 	error.context.oktaApiStatus = status;
@@ -183,7 +185,7 @@ export function oktaTokenError(
 		{ message: error.message, oauthError: error.oauthError ?? null } as JsonObject,
 		{
 			message: `Could not ${operation}: ${error.message}`,
-			description: `${error.description}${reference ? ` (${reference})` : ''}`,
+			description: `${error.message}. ${error.description}${reference ? ` (${reference})` : ''}`,
 			...(error.tokenHttpStatus ? { httpCode: String(error.tokenHttpStatus) } : {}),
 		},
 	);
