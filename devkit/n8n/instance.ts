@@ -34,6 +34,12 @@ function withTrust<T extends IHttpRequestOptions | IRequestOptions>(options: T):
 	return { ...options, agentOptions: { ...options.agentOptions, secureContext: trustContext } };
 }
 
+/** n8n-core's request service (loaded on use: n8n-core 2.8, under test:n8n-api, has none). */
+function outboundHttpService(): new () => OutboundHttp {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return (require('@n8n/backend-network') as { OutboundHttp: new () => OutboundHttp }).OutboundHttp;
+}
+
 /** Sets n8n-core's process-wide services up (idempotent). */
 export function setUpN8nCore(): void {
 	if (ready) return;
@@ -52,10 +58,7 @@ export function setUpN8nCore(): void {
 	// scripts/test-n8n-api.ts runs these tests on older n8n-core releases, which have no
 	// OutboundHttp service: it starts them with NODE_EXTRA_CA_CERTS instead.
 	if (process.env.N8N_CORE_TRUST_FROM_ENV === '1') return;
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { OutboundHttp: service } = require('@n8n/backend-network') as {
-		OutboundHttp: new () => OutboundHttp;
-	};
+	const service = outboundHttpService();
 	const outbound = Container.get(service);
 	const trusting: OutboundHttp = Object.create(outbound);
 	trusting.requests = (options) => {
@@ -92,9 +95,5 @@ export async function n8nHttpRequest(options: IHttpRequestOptions): Promise<unkn
 		};
 		return await helpers.httpRequest(options);
 	}
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { OutboundHttp: service } = require('@n8n/backend-network') as {
-		OutboundHttp: new () => OutboundHttp;
-	};
-	return await Container.get(service).requests().request(options);
+	return await Container.get(outboundHttpService()).requests().request(options);
 }
