@@ -205,6 +205,85 @@ ${parts
 	.join('\n\n')}${queueNotes}`;
 }
 
+/** One row per n8n release measured with `BENCH_ONLY=core` (or the full run's own release). */
+function byVersionSection(byVersion: Record<string, any> | undefined): string {
+	const releases = Object.keys(byVersion ?? {}).sort((a, b) =>
+		a.localeCompare(b, 'en', { numeric: true }),
+	);
+	if (!releases.length) return '';
+	const cellA = (v: any, events: number, connections: number) =>
+		cellsBy(v.throughput).find(({ A }) => A.events === events && A.connections === connections);
+	const answer = (v: any, events: number, connections: number) => {
+		const g = cellA(v, events, connections);
+		return g ? `${fmt(g.A.p50Ms, 0)} / ${fmt(g.A.p99Ms, 0)}` : '–';
+	};
+	const ab = (v: any, events: number, connections: number) => {
+		const g = cellA(v, events, connections);
+		return g ? ratio(g.A.completedPerSecond, g.B.completedPerSecond) : '–';
+	};
+	const rows = releases.map((release) => {
+		const v = byVersion![release];
+		const groups = cellsBy(v.throughput);
+		const lowest = Math.min(
+			...groups.map(({ A, B }) => A.completedPerSecond / B.completedPerSecond),
+		);
+		const rate = (rows: any[], eps: number, epd: number) =>
+			rows.find(
+				(r: any) => r.workflow === 'A' && r.eventsPerSecond === eps && r.eventsPerDelivery === epd,
+			);
+		const alone = (v.probe as any[]).find(
+			(r) => r.workflow === 'A' && r.connection === 'keep-alive',
+		);
+		const burstA = v.burst?.rows?.find((r: any) => r.workflow === 'A');
+		const size = (v.executionSizes as any[]).find((r) => r.workflow === 'A' && r.events === 100);
+		const lc = v.lifecycle;
+		return [
+			`**${release}**`,
+			String(v.machine?.date ?? '').slice(0, 10),
+			`**${lowest.toFixed(2)}**`,
+			ab(v, 1, 1),
+			ab(v, 100, 20),
+			fmt(alone?.p50Ms),
+			answer(v, 1, 1),
+			answer(v, 1, 20),
+			answer(v, 100, 20),
+			rateVerdict(rate(v.timedRates.defaults, 5, 1)),
+			burstA
+				? `${fmt(burstA.p99Ms, 0)} ms; ${burstA.okWithoutExecution} 200s without execution`
+				: '–',
+			fmt(size?.bytesPerEvent, 0),
+			`${lc.publish.calls.count} / ${lc.restart.calls.count} / ${lc.unpublish.calls.count}`,
+		];
+	});
+	return `## Across n8n releases
+
+§1, §2 (n8n's defaults and the burst), §4 and §5 measured on each release of the supported range's ends
+(\`BENCH_ONLY=core N8N_TEST_VERSION=<release> npm run bench\`, same machine, same parameters as §1–§5 below; §3 and
+§6 run outside n8n). A/B is deliveries run to completion per second, this trigger against the hand-built workflow, in
+the same run on the same n8n; answer times are what Okta waits for (A, p50 / p99 ms).
+
+${table(
+	[
+		'n8n',
+		'measured',
+		'lowest A/B',
+		'A/B 1 ev × c1',
+		'A/B 100 ev × c20',
+		'one at a time p50 ms',
+		'answer 1 ev × c1',
+		'answer 1 ev × c20',
+		'answer 100 ev × c20',
+		'§2 5 events/s',
+		'§2 burst p99 (A)',
+		'§4 bytes/event (A, 100)',
+		'§5 calls publish / restart / unpublish',
+	],
+	rows,
+)}
+
+`;
+}
+
 function rateVerdict(r: any): string {
 	if (!r) return '–';
 	if (!sustained(r)) {
@@ -430,7 +509,7 @@ ${table(
 	],
 )}
 
-## 1. Against the hand-built equivalent and n8n's floor
+${byVersionSection(results.byVersion)}## 1. Against the hand-built equivalent and n8n's floor
 
 - **A**: this trigger → No Operation.
 - **B**: Webhook (POST, *Respond immediately*, **header auth** \`Authorization\` with a 256-bit secret, as the trigger checks) →

@@ -33,6 +33,7 @@ import {
 	RUNTIME_DIR,
 	ensureN8nInstalled,
 } from '../devkit/n8n/runtime';
+import { NEWEST_N8N } from '../devkit/n8n/compat';
 import { DRAIN_MAX_MS, FINISHED, countExecutions, drain, lastStoppedAt } from './executions';
 import { measureBurst } from './burst';
 import { Deliveries, oktaHeaders, percentile, runLoad, type LoadResult } from './load';
@@ -449,13 +450,21 @@ function storedResults(): Record<string, any> {
 
 /** BENCH_ONLY: the named sections, merged into the stored results. */
 async function partial(only: string[]) {
-	const known = ['rates', 'settings', ...SETTING_SECTIONS, 'systemLog', ...SYSTEM_LOG_SECTIONS];
+	const known = [
+		'core',
+		'rates',
+		'settings',
+		...SETTING_SECTIONS,
+		'systemLog',
+		...SYSTEM_LOG_SECTIONS,
+	];
 	const unknown = only.filter((name) => !known.includes(name));
 	if (unknown.length) throw new Error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}`);
 	const started = Date.now();
 	const results = storedResults();
 	build();
 	results.settings = { ...results.settings, ...parameters() };
+	if (only.includes('core')) await coreOnly(results);
 	if (only.includes('rates')) {
 		results.timedRates = {
 			...(await ratesOnly()),
@@ -481,29 +490,24 @@ async function partial(only: string[]) {
 	await writeReport(results);
 }
 
-async function main() {
-	const only = (process.env.BENCH_ONLY ?? '')
-		.split(',')
-		.map((name) => name.trim())
-		.filter(Boolean);
-	if (only.length) return await partial(only);
-	const started = Date.now();
-	build();
-	const results: Record<string, any> = { machine: machine(), settings: parameters() };
-	results.inProcess = inProcess();
-
-	log('starting the Okta sandbox and n8n (defaults: SQLite, every execution saved)');
+/**
+ * §1, §2 (n8n's defaults, a burst, saving less), §4 and §5 on one n8n: the measurements that depend
+ * on the n8n release, which `BENCH_ONLY=core` repeats per release (N8N_TEST_VERSION).
+ */
+async function measureCore(): Promise<Record<string, any>> {
+	const core: Record<string, any> = {};
+	log(`starting the Okta sandbox and n8n ${N8N_VERSION} (defaults: SQLite, every execution saved)`);
 	const stack = await startStack({ log }, 'bench');
 	try {
 		const { targets, lifecycle } = await setUp(stack);
 		const ca = fs.readFileSync(stack.tls.caCertPath);
-		results.lifecycle = lifecycle;
+		core.lifecycle = lifecycle;
 		log(`published A in ${(lifecycle.publish as any).wallMs} ms`);
-		results.executionSizes = await executionSizes(stack, targets);
-		results.probe = await probe(stack, targets);
-		results.throughput = await throughput(stack, targets, true, CONCURRENCIES, ROUNDS);
-		results.timedRates = { defaults: await timedRates(stack, targets, true, { ca, log }) };
-		results.burst = await measureBurst(stack, [targets.A, targets.floor], log);
+		core.executionSizes = await executionSizes(stack, targets);
+		core.probe = await probe(stack, targets);
+		core.throughput = await throughput(stack, targets, true, CONCURRENCIES, ROUNDS);
+		core.timedRates = { defaults: await timedRates(stack, targets, true, { ca, log }) };
+		core.burst = await measureBurst(stack, [targets.A, targets.floor], log);
 
 		log(`restart with ${JSON.stringify(SAVE_LESS)}`);
 		stack.options.env = { ...(stack.options.env ?? {}), ...SAVE_LESS };
@@ -511,18 +515,12 @@ async function main() {
 		const restartStarted = Date.now();
 		await stack.restart();
 		// Under the default publication service the webhooks are served again once n8n is up.
-		(results.lifecycle as any).restart = {
+		(core.lifecycle as any).restart = {
 			wallMs: Date.now() - restartStarted,
 			calls: oktaCalls(stack),
 		};
-		results.timedRates.saveLess = await timedRates(stack, targets, false, { ca, log });
-		results.throughputSaveLess = await throughput(
-			stack,
-			targets,
-			false,
-			SAVE_LESS_CONCURRENCIES,
-			1,
-		);
+		core.timedRates.saveLess = await timedRates(stack, targets, false, { ca, log });
+		core.throughputSaveLess = await throughput(stack, targets, false, SAVE_LESS_CONCURRENCIES, 1);
 
 		stack.sandbox.clearRequests();
 		const unpublishStarted = Date.now();
@@ -534,13 +532,52 @@ async function main() {
 				what: 'the hook of A to be deleted',
 			},
 		);
-		(results.lifecycle as any).unpublish = {
+		(core.lifecycle as any).unpublish = {
 			wallMs: Date.now() - unpublishStarted,
 			calls: oktaCalls(stack),
 		};
 	} finally {
 		await stack.close();
 	}
+	return core;
+}
+
+/**
+ * BENCH_ONLY=core: §1–§6 on N8N_TEST_VERSION's n8n, kept per release in `byVersion` (the report's
+ * table across releases). On the newest supported release they also become §1–§6 themselves.
+ */
+async function coreOnly(results: Record<string, any>) {
+	const started = Date.now();
+	const measured: Record<string, any> = {
+		...(await measureCore()),
+		inProcess: inProcess(),
+		machine: machine(),
+	};
+	measured.totalSeconds = round((Date.now() - started) / 1000, 0);
+	results.byVersion = { ...(results.byVersion ?? {}), [N8N_VERSION]: measured };
+	if (N8N_VERSION === NEWEST_N8N) {
+		const { totalSeconds: _seconds, ...sections } = measured;
+		Object.assign(results, sections, {
+			timedRates: { ...results.timedRates, ...measured.timedRates },
+		});
+	}
+}
+
+async function main() {
+	const only = (process.env.BENCH_ONLY ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
+	if (only.length) return await partial(only);
+	const started = Date.now();
+	build();
+	const results: Record<string, any> = { machine: machine(), settings: parameters() };
+	results.inProcess = inProcess();
+	const core = await measureCore();
+	Object.assign(results, core);
+	results.byVersion = {
+		[N8N_VERSION]: { ...core, inProcess: results.inProcess, machine: machine() },
+	};
 	results.settingsRates = await measureSettings(log);
 	results.systemLog = { ...(await measureSystemLog(log)), machine: machine() };
 	results.totalSeconds = round((Date.now() - started) / 1000, 0);
