@@ -5,9 +5,9 @@
  * - the resident size of the duplicate filter after 1,000,000 distinct events.
  * Run with `node --expose-gc` (bench/run.ts does). Prints JSON; writes nothing itself.
  */
-import { toCardItem } from '../nodes/OktaMfaPreregistration/cardFields';
-import { readDelivery } from '../nodes/OktaMfaPreregistrationTrigger/delivery';
-import { SeenEvents, UUIDS_PER_REGISTRATION } from '../nodes/OktaMfaPreregistration/seenEvents';
+import { toCardItem } from '../nodes/events/eventItem';
+import { readDelivery } from '../nodes/events/delivery';
+import { SeenEvents, UUIDS_PER_REGISTRATION } from '../nodes/events/seenEvents';
 import { makeMfaPreregisterEvent } from '../devkit/okta-sandbox/events';
 
 const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';

@@ -4,9 +4,9 @@
  * delivery, and the Edit Fields node is the devkit's shipment node (Okta's catalog keys).
  */
 import * as path from 'node:path';
-import { toCardItem, type CardSource } from '../../nodes/OktaMfaPreregistration/cardFields';
-import { SeenEvents } from '../../nodes/OktaMfaPreregistration/seenEvents';
-import { readDelivery } from '../../nodes/OktaMfaPreregistrationTrigger/delivery';
+import { toCardItem, type CardSource } from '../../nodes/events/eventItem';
+import { SeenEvents } from '../../nodes/events/seenEvents';
+import { readDelivery } from '../../nodes/events/delivery';
 import type { DeliveryEnvelope, LogEvent } from '../../nodes/okta/payloads';
 import { makeMfaPreregisterEvent } from '../okta-sandbox/events';
 import { REPO_ROOT } from '../paths';

@@ -6,12 +6,9 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import {
-	AUTHENTICATION_PROPERTY,
-	OKTA_CREDENTIALS,
-} from '../OktaMfaPreregistration/authentication';
+import { AUTHENTICATION_PROPERTY, OKTA_CREDENTIALS } from '../events/authentication';
 import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
-import { RETENTION_DAYS, pollMfaPreregistrations } from './pollLog';
+import { RETENTION_DAYS, pollMfaPreregistrations } from '../events/pollLog';
 
 export class OktaMfaPreregistrationPollTrigger implements INodeType {
 	description: INodeTypeDescription = {

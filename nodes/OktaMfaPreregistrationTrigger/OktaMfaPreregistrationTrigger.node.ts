@@ -8,16 +8,13 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import {
-	AUTHENTICATION_PROPERTY,
-	OKTA_CREDENTIALS,
-} from '../OktaMfaPreregistration/authentication';
+import { AUTHENTICATION_PROPERTY, OKTA_CREDENTIALS } from '../events/authentication';
 import { warnIfN8nTooOld } from '../n8n/compatibility';
 import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
-import { runAcceptedDelivery } from './acceptedDelivery';
-import { answerVerification, readDelivery } from './delivery';
-import { hookIsInPlace, registerHook, removeHook } from './hookLifecycle';
-import type { HookRegistration } from './hookLifecycle';
+import { runAcceptedDelivery } from '../events/acceptedDelivery';
+import { answerVerification, readDelivery } from '../events/delivery';
+import { hookIsInPlace, registerHook, removeHook } from '../events/hookLifecycle';
+import type { HookRegistration } from '../events/hookLifecycle';
 import { TRIGGER_PANEL_TEXTS } from './triggerPanel';
 
 export class OktaMfaPreregistrationTrigger implements INodeType {

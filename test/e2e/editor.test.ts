@@ -17,7 +17,7 @@ import { INSTALL_TIMEOUT_MS } from '../../devkit/n8n/stack';
 import { TRIGGER_NODE_NAME, findTriggerType, triggerWorkflow } from '../../devkit/n8n/workflows';
 import { getTestPki } from '../../devkit/okta-sandbox/pki';
 import { findOnPath } from '../../devkit/executables';
-import { AUTHENTICATION_PROPERTY } from '../../nodes/OktaMfaPreregistration/authentication';
+import { AUTHENTICATION_PROPERTY } from '../../nodes/events/authentication';
 import { OktaMfaPreregistrationPollTrigger } from '../../nodes/OktaMfaPreregistrationPollTrigger/OktaMfaPreregistrationPollTrigger.node';
 import { OktaMfaPreregistrationTrigger } from '../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
 import { TRIGGER_PANEL_TEXTS } from '../../nodes/OktaMfaPreregistrationTrigger/triggerPanel';

@@ -8,9 +8,9 @@
  * (nodes/OktaMfaPreregistrationTrigger/staticDataSave.ts). A mark lost on any release would show
  * here: a delivery whose key never reaches the database, or an event run again after a restart.
  */
-import { emittedKey, splitKeys } from '../../nodes/OktaMfaPreregistrationTrigger/emittedKeys';
+import { emittedKey, splitKeys } from '../../nodes/events/emittedKeys';
 // Recovery leaves an event this young to Okta's own delivery.
-import { SETTLE_MS } from '../../nodes/OktaMfaPreregistrationTrigger/recovery';
+import { SETTLE_MS } from '../../nodes/events/recovery';
 import {
 	TRIGGER_NODE_NAME,
 	createNoOpWorkflow,

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 
-import { secretMatches } from '../../nodes/OktaMfaPreregistrationTrigger/delivery';
+import { secretMatches } from '../../nodes/events/delivery';
 import { startOktaSandbox } from '../../devkit/okta-sandbox';
 import type { OktaSandbox } from '../../devkit/okta-sandbox';
 import { startTriggerHost } from '../../devkit/n8n/triggerHost';

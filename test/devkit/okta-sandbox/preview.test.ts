@@ -11,9 +11,9 @@ import {
 import { request } from '../../../devkit/okta-sandbox/apiClient';
 import { FACTOR_DETAIL_KEYS } from '../../../devkit/okta-sandbox/events';
 import { deliverPreview, findTestHook } from '../../../devkit/okta-sandbox/preview';
-import { toCardItem } from '../../../nodes/OktaMfaPreregistration/cardFields';
-import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
-import { readDelivery } from '../../../nodes/OktaMfaPreregistrationTrigger/delivery';
+import { toCardItem } from '../../../nodes/events/eventItem';
+import { SeenEvents } from '../../../nodes/events/seenEvents';
+import { readDelivery } from '../../../nodes/events/delivery';
 
 let sb: OktaSandbox;
 let rx: HookReceiver;

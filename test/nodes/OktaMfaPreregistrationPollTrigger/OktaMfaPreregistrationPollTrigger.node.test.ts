@@ -7,10 +7,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { OktaMfaPreregistrationPollTrigger } from '../../../nodes/OktaMfaPreregistrationPollTrigger/OktaMfaPreregistrationPollTrigger.node';
-import {
-	POLL_LIMITS,
-	RATE_LIMITED_POLLS_BEFORE_ERROR,
-} from '../../../nodes/OktaMfaPreregistrationPollTrigger/pollLog';
+import { POLL_LIMITS, RATE_LIMITED_POLLS_BEFORE_ERROR } from '../../../nodes/events/pollLog';
 import { CredentialStore, trustCertificateAuthority } from '../../../devkit/n8n/core';
 import { startOktaSandbox } from '../../../devkit/okta-sandbox';
 import type { OktaSandbox } from '../../../devkit/okta-sandbox';

@@ -17,8 +17,8 @@ import { MFA_PREREGISTRATION_EVENT, startOktaSandbox } from '../../../devkit/okt
 import type { OktaSandbox } from '../../../devkit/okta-sandbox';
 import { expectRecordedResponsesMatchSpec } from '../../../devkit/okta-sandbox/apiClient';
 import { makeKeyPair, serviceApp } from '../../../devkit/okta-sandbox/serviceApp';
-import { OKTA_CREDENTIALS } from '../../../nodes/OktaMfaPreregistration/authentication';
-import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
+import { OKTA_CREDENTIALS } from '../../../nodes/events/authentication';
+import { SeenEvents } from '../../../nodes/events/seenEvents';
 import {
 	cursorFromNextLink,
 	firstLogCursor,

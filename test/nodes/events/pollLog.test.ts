@@ -5,8 +5,8 @@ import {
 	newEvents,
 	pagesWithinBudget,
 	resumeCursor,
-} from '../../../nodes/OktaMfaPreregistrationPollTrigger/pollLog';
-import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
+} from '../../../nodes/events/pollLog';
+import { SeenEvents } from '../../../nodes/events/seenEvents';
 import { makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
 
 const DAY_MS = 86_400_000;

@@ -1,4 +1,4 @@
-import { SeenEvents, seenEventsFor } from '../../../nodes/OktaMfaPreregistration/seenEvents';
+import { SeenEvents, seenEventsFor } from '../../../nodes/events/seenEvents';
 
 describe('the duplicate filter', () => {
 	it('remembers what it saw', () => {

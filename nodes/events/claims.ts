@@ -1,4 +1,4 @@
-import type { SeenEvents } from '../OktaMfaPreregistration/seenEvents';
+import type { SeenEvents } from './seenEvents';
 import { emittedKey } from './emittedKeys';
 
 /**

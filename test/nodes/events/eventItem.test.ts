@@ -1,5 +1,5 @@
-import { toCardItem } from '../../../nodes/OktaMfaPreregistration/cardFields';
-import type { CardSource } from '../../../nodes/OktaMfaPreregistration/cardFields';
+import { toCardItem } from '../../../nodes/events/eventItem';
+import type { CardSource } from '../../../nodes/events/eventItem';
 import { makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
 import { expectOktaSchema } from '../../../devkit/okta-spec/schemas';
 

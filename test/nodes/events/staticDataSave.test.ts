@@ -1,10 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { ObservableObject } from 'n8n-workflow';
 
-import {
-	keepMarkedUntilSaved,
-	markedCount,
-} from '../../../nodes/OktaMfaPreregistrationTrigger/staticDataSave';
+import { keepMarkedUntilSaved, markedCount } from '../../../nodes/events/staticDataSave';
 
 /** Static data as n8n holds it: changes mark the root, a new Workflow around it clears the mark. */
 function staticData() {

@@ -3,9 +3,9 @@ import {
 	readDelivery,
 	secretMatches,
 	visibleHeaders,
-} from '../../../nodes/OktaMfaPreregistrationTrigger/delivery';
-import { EventClaims } from '../../../nodes/OktaMfaPreregistrationTrigger/claims';
-import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
+} from '../../../nodes/events/delivery';
+import { EventClaims } from '../../../nodes/events/claims';
+import { SeenEvents } from '../../../nodes/events/seenEvents';
 import { makeEventOfType, makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
 
 const SECRET = 'q3Jx9-secret-value-only-okta-and-n8n-know';

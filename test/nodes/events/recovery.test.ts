@@ -13,10 +13,10 @@ import { startOktaSandbox } from '../../../devkit/okta-sandbox';
 import type { LogEvent, OktaSandbox } from '../../../devkit/okta-sandbox';
 import { eventHookOnlyServiceApp, makeKeyPair } from '../../../devkit/okta-sandbox/serviceApp';
 import type { OktaMfaPreregistrationTrigger } from '../../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
-import { emittedKey } from '../../../nodes/OktaMfaPreregistrationTrigger/emittedKeys';
-import { LOG_PAGE_SIZE } from '../../../nodes/OktaMfaPreregistrationTrigger/recovery';
-import { startN8nWebhookHost } from './n8nWebhookHost';
-import type { N8nWebhookHost } from './n8nWebhookHost';
+import { emittedKey } from '../../../nodes/events/emittedKeys';
+import { LOG_PAGE_SIZE } from '../../../nodes/events/recovery';
+import { startN8nWebhookHost } from '../OktaMfaPreregistrationTrigger/n8nWebhookHost';
+import type { N8nWebhookHost } from '../OktaMfaPreregistrationTrigger/n8nWebhookHost';
 
 let sandbox: OktaSandbox;
 let host: N8nWebhookHost;

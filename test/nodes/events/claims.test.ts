@@ -1,6 +1,6 @@
-import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
-import { EventClaims } from '../../../nodes/OktaMfaPreregistrationTrigger/claims';
-import { emittedKey } from '../../../nodes/OktaMfaPreregistrationTrigger/emittedKeys';
+import { SeenEvents } from '../../../nodes/events/seenEvents';
+import { EventClaims } from '../../../nodes/events/claims';
+import { emittedKey } from '../../../nodes/events/emittedKeys';
 
 describe('event claims', () => {
 	it('keep at most the newest `keepDone` events done since the last read, however many run', async () => {

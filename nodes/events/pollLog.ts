@@ -2,8 +2,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
-import { toCardItem } from '../OktaMfaPreregistration/cardFields';
-import { SeenEvents } from '../OktaMfaPreregistration/seenEvents';
+import { toCardItem } from './eventItem';
+import { SeenEvents } from './seenEvents';
 import { OKTA_TIMEOUT_MS } from '../okta/http';
 import { firstLogCursor, latestLogEvent, readLog } from '../okta/systemLog';
 import type { LogCursor } from '../okta/systemLog';

@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import type { CardSource } from '../OktaMfaPreregistration/cardFields';
+import type { CardSource } from './eventItem';
 import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
 import type { DeliveryEnvelope, LogEvent } from '../okta/payloads';
 import { headerValue } from '../okta/http';
-import type { SeenEvents } from '../OktaMfaPreregistration/seenEvents';
+import type { SeenEvents } from './seenEvents';
 
 /** What to answer Okta, or the events of an accepted delivery (n8n answers it once it runs them). */
 export type DeliveryVerdict =

@@ -1,12 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { sleep } from 'n8n-workflow';
 
-import { SeenEvents } from '../../../nodes/OktaMfaPreregistration/seenEvents';
-import {
-	DECISION_WAIT_MS,
-	settleWhenAnswered,
-} from '../../../nodes/OktaMfaPreregistrationTrigger/acceptedDelivery';
-import { EventClaims } from '../../../nodes/OktaMfaPreregistrationTrigger/claims';
+import { SeenEvents } from '../../../nodes/events/seenEvents';
+import { DECISION_WAIT_MS, settleWhenAnswered } from '../../../nodes/events/acceptedDelivery';
+import { EventClaims } from '../../../nodes/events/claims';
 
 /** The parts of n8n's Express response that the trigger uses: status, end, close. */
 class FakeResponse extends EventEmitter {

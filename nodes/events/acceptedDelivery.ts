@@ -1,8 +1,8 @@
 import { sleep } from 'n8n-workflow';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { toCardItem } from '../OktaMfaPreregistration/cardFields';
-import type { CardSource } from '../OktaMfaPreregistration/cardFields';
+import { toCardItem } from './eventItem';
+import type { CardSource } from './eventItem';
 import type { LogEvent } from '../okta/payloads';
 import type { Claim } from './claims';
 import { byPublished } from './delivery';
