@@ -556,7 +556,8 @@ async function coreOnly(results: Record<string, any>) {
 	measured.totalSeconds = round((Date.now() - started) / 1000, 0);
 	results.byVersion = { ...(results.byVersion ?? {}), [N8N_VERSION]: measured };
 	if (N8N_VERSION === NEWEST_N8N) {
-		const { totalSeconds: _seconds, ...sections } = measured;
+		const sections = { ...measured };
+		delete sections.totalSeconds;
 		Object.assign(results, sections, {
 			timedRates: { ...results.timedRates, ...measured.timedRates },
 		});
