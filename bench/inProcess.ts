@@ -9,6 +9,7 @@ import { toCardItem } from '../nodes/events/eventItem';
 import { readDelivery } from '../nodes/events/delivery';
 import { SeenEvents, UUIDS_PER_REGISTRATION } from '../nodes/events/seenEvents';
 import { makeMfaPreregisterEvent } from '../devkit/okta-sandbox/events';
+import { MFA_PREREGISTRATION } from '../nodes/events/mfaPreregistration';
 
 const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 const HEADERS = {
@@ -52,6 +53,7 @@ function deliveryCost(eventCount: number) {
 			headers: HEADERS,
 			body: JSON.parse(text),
 			secret: SECRET,
+			eventTypes: MFA_PREREGISTRATION.eventTypes,
 			seen: new SeenEvents(UUIDS_PER_REGISTRATION),
 		});
 		if (!('events' in verdict) || verdict.events.length !== eventCount)

@@ -13,7 +13,7 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { POLL_LIMITS } from '../nodes/events/pollLog';
-import { MFA_PREREGISTRATION_EVENT } from '../nodes/OktaMfaPreregistration/event';
+import { MFA_PREREGISTRATION_EVENT } from '../nodes/events/mfaPreregistration';
 import { firstLogCursor, linksWithRel } from '../nodes/okta/systemLog';
 import {
 	CredentialStore,

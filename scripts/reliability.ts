@@ -455,7 +455,7 @@ function render(exitCodes: Record<string, number>): string {
 					['duration of the load test', `${e2e.durationSeconds} s`],
 				],
 			),
-			"The event-hook trigger answers 200 only once n8n has created the execution (n8n 2.41 answers an \`onReceived\` webhook after WorkflowRunner.run). When Okta gives up on an attempt before that answer, the attempt's events stay pending until n8n ends its answer into the closed connection (200: taken; an error: free for Okta's retry and for recovery from the System Log), and Okta's retry waits for that outcome instead of running them again (\`nodes/OktaMfaPreregistrationTrigger/acceptedDelivery.ts\`). With Okta's real 3 s timeout this needs n8n answers slower than 3 s; here the timeout is cut to n8n's median answer time. Events Okta gave up on that did not run yet are left to recovery at a later delivery, which this suite does not wait for.",
+			"The event-hook trigger answers 200 only once n8n has created the execution (n8n 2.41 answers an \`onReceived\` webhook after WorkflowRunner.run). When Okta gives up on an attempt before that answer, the attempt's events stay pending until n8n ends its answer into the closed connection (200: taken; an error: free for Okta's retry and for recovery from the System Log), and Okta's retry waits for that outcome instead of running them again (\`nodes/events/acceptedDelivery.ts\`). With Okta's real 3 s timeout this needs n8n answers slower than 3 s; here the timeout is cut to n8n's median answer time. Events Okta gave up on that did not run yet are left to recovery at a later delivery, which this suite does not wait for.",
 		);
 		if (Array.isArray(e2e.n8nFaultCells)) {
 			push(

@@ -11,6 +11,7 @@ import type { DeliveryEnvelope, LogEvent } from '../../nodes/okta/payloads';
 import { makeMfaPreregisterEvent } from '../okta-sandbox/events';
 import { REPO_ROOT } from '../paths';
 import { SHIPMENT_NODE, TRIGGER_NAME, TRIGGER_NODE_NAME, stableId } from './workflows';
+import { MFA_PREREGISTRATION } from '../../nodes/events/mfaPreregistration';
 
 export const EXAMPLE_WORKFLOW_FILE = path.join(
 	REPO_ROOT,
@@ -72,6 +73,7 @@ export function triggerItem(delivery: ReturnType<typeof exampleDelivery>): Recor
 		headers: { ...delivery.headers, authorization: secret },
 		body: delivery.envelope,
 		secret,
+		eventTypes: MFA_PREREGISTRATION.eventTypes,
 		seen: new SeenEvents(10),
 	});
 	if (!('events' in verdict) || verdict.events.length !== 1)

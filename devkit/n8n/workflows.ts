@@ -7,7 +7,7 @@ import type { N8nHttp } from './http';
 
 export const TRIGGER_NAME = 'oktaMfaPreregistrationTrigger';
 export const CREDENTIAL_TYPE = 'oktaEventHookApi';
-import { MFA_PREREGISTRATION_EVENT } from '../../nodes/OktaMfaPreregistration/event';
+import { MFA_PREREGISTRATION_EVENT } from '../../nodes/events/mfaPreregistration';
 export { MFA_PREREGISTRATION_EVENT };
 
 /**

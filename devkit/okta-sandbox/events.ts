@@ -16,7 +16,7 @@ import { randomInt, randomUUID } from 'crypto';
 import { oktaId, randomAlnum, requestId } from './errors';
 import type { DeepPartial, LogEvent, LogTarget } from './types';
 
-import { MFA_PREREGISTRATION_EVENT } from '../../nodes/OktaMfaPreregistration/event';
+import { MFA_PREREGISTRATION_EVENT } from '../../nodes/events/mfaPreregistration';
 export { MFA_PREREGISTRATION_EVENT };
 
 const FIRST = ['Jane', 'Omar', 'Priya', 'Lars', 'Mei', 'Carlos', 'Amara', 'Noah'];

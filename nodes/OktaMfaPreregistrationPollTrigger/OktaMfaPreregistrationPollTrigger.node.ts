@@ -7,8 +7,12 @@ import type {
 } from 'n8n-workflow';
 
 import { AUTHENTICATION_PROPERTY, OKTA_CREDENTIALS } from '../events/authentication';
-import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
-import { RETENTION_DAYS, pollMfaPreregistrations } from '../events/pollLog';
+import {
+	MFA_NO_SAMPLE_YET,
+	MFA_PREREGISTRATION_EVENT,
+	MFA_PREREGISTRATION_POLL,
+} from '../events/mfaPreregistration';
+import { RETENTION_DAYS, pollEvents } from '../events/pollLog';
 
 export class OktaMfaPreregistrationPollTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -54,6 +58,6 @@ export class OktaMfaPreregistrationPollTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		return await pollMfaPreregistrations.call(this);
+		return await pollEvents.call(this, MFA_PREREGISTRATION_POLL, MFA_NO_SAMPLE_YET);
 	}
 }

@@ -1,7 +1,5 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
-	IDataObject,
-	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -9,12 +7,8 @@ import type {
 } from 'n8n-workflow';
 
 import { AUTHENTICATION_PROPERTY, OKTA_CREDENTIALS } from '../events/authentication';
-import { warnIfN8nTooOld } from '../n8n/compatibility';
-import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
-import { runAcceptedDelivery } from '../events/acceptedDelivery';
-import { answerVerification, readDelivery } from '../events/delivery';
-import { hookIsInPlace, registerHook, removeHook } from '../events/hookLifecycle';
-import type { HookRegistration } from '../events/hookLifecycle';
+import { eventHookMethods, receiveDelivery } from '../events/eventHookTrigger';
+import { MFA_PREREGISTRATION, MFA_PREREGISTRATION_EVENT } from '../events/mfaPreregistration';
 import { TRIGGER_PANEL_TEXTS } from './triggerPanel';
 
 export class OktaMfaPreregistrationTrigger implements INodeType {
@@ -70,29 +64,9 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 		],
 	};
 
-	webhookMethods = {
-		default: {
-			checkExists: hookIsInPlace,
-			async create(this: IHookFunctions) {
-				warnIfN8nTooOld(this.logger);
-				return await registerHook.call(this);
-			},
-			delete: removeHook,
-		} satisfies Record<string, (this: IHookFunctions) => Promise<boolean>>,
-	};
+	webhookMethods = eventHookMethods(() => MFA_PREREGISTRATION);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		warnIfN8nTooOld(this.logger);
-		const headers = this.getHeaderData();
-		const stored = this.getWorkflowStaticData('node') as HookRegistration & IDataObject;
-		const verdict =
-			this.getWebhookName() === 'setup'
-				? answerVerification(headers)
-				: readDelivery({ headers, body: this.getBodyData(), secret: stored.secret });
-		if ('body' in verdict) {
-			this.getResponseObject().status(verdict.status).json(verdict.body);
-			return { noWebhookResponse: true };
-		}
-		return await runAcceptedDelivery(this, stored, verdict.events);
+		return await receiveDelivery.call(this, MFA_PREREGISTRATION);
 	}
 }

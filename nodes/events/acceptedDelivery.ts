@@ -1,8 +1,8 @@
 import { sleep } from 'n8n-workflow';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { toCardItem } from './eventItem';
-import type { CardSource } from './eventItem';
+import { toEventItem } from './eventItem';
+import type { CardInput, CardSource } from './eventItem';
 import type { LogEvent } from '../okta/payloads';
 import type { Claim } from './claims';
 import { byPublished } from './delivery';
@@ -15,10 +15,9 @@ import {
 	storeRecovery,
 } from './recovery';
 import { keepMarkedUntilSaved } from './staticDataSave';
+import type { Subscription } from './subscription';
 
 type Response = ReturnType<IWebhookFunctions['getResponseObject']>;
-/** A delivered event, or one read from the System Log (no delivery around it). */
-type CardInput = Parameters<typeof toCardItem>[0];
 
 /** How long a delivery's events stay pending after Okta closed the connection and n8n has not answered. */
 export const DECISION_WAIT_MS = 60_000;
@@ -66,12 +65,14 @@ export async function runAcceptedDelivery(
 	context: IWebhookFunctions,
 	stored: HookRegistration & IDataObject,
 	delivered: CardSource[],
+	subscription: Subscription,
 ): Promise<IWebhookResponseData> {
 	const mode = context.getMode();
 	// Okta's hook id tells the test listener's hook from the published one. (Not the webhook URL:
 	// n8n resolves it through its expression engine, which costs milliseconds per delivery.)
 	const registration = registrationFor(
 		`${mode} ${context.getNode().webhookId} ${stored.hookId}`,
+		subscription,
 		stored,
 	);
 	const claim = registration.claims.open();
@@ -83,7 +84,9 @@ export async function runAcceptedDelivery(
 	let cursor = registration.cursor;
 	// "Listen for test event" never reads the log (and n8n never saves its static data).
 	const production = mode !== 'manual';
-	const recovering = production && recoversMissedEvents(context);
+	// With an event hook filter the log would return events Okta chose not to deliver: no recovery.
+	const recovering =
+		production && recoversMissedEvents(context) && subscription.hookFilter === undefined;
 	// Static data changes only for recovery: with it off, a delivery writes nothing to n8n's database.
 	let changedStaticData = false;
 	if (recovering) {
@@ -93,7 +96,7 @@ export async function runAcceptedDelivery(
 	}
 
 	const items = byPublished<CardInput>([...sources, ...recovered.map((event) => ({ event }))]).map(
-		(source) => ({ json: toCardItem(source) }),
+		(source) => ({ json: toEventItem(source, subscription.profile) }),
 	);
 	const response = context.getResponseObject();
 	if (response.destroyed) {

@@ -2,7 +2,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { CardSource } from './eventItem';
-import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
 import type { DeliveryEnvelope, LogEvent } from '../okta/payloads';
 import { headerValue } from '../okta/http';
 import type { SeenEvents } from './seenEvents';
@@ -102,6 +101,8 @@ export function readDelivery(input: {
 	headers: Headers;
 	body: unknown;
 	secret: string | undefined;
+	/** The event types the node listens to: events of other types are ignored. */
+	eventTypes: readonly string[];
 	seen?: SeenEvents;
 }): DeliveryVerdict {
 	if (!secretMatches(headerValue(input.headers, 'authorization'), input.secret)) {
@@ -124,7 +125,12 @@ export function readDelivery(input: {
 	const inThisDelivery = new Set<string>();
 	for (const candidate of envelope.data.events) {
 		const event = asObject(candidate) as LogEvent | undefined;
-		if (!event || event.eventType !== MFA_PREREGISTRATION_EVENT) continue;
+		if (
+			!event ||
+			typeof event.eventType !== 'string' ||
+			!input.eventTypes.includes(event.eventType)
+		)
+			continue;
 		if (typeof event.uuid === 'string') {
 			if (inThisDelivery.has(event.uuid) || input.seen?.has(event.uuid)) continue;
 			inThisDelivery.add(event.uuid);

@@ -12,7 +12,7 @@ import {
 } from '../okta/eventHooks';
 import { oktaApiStatus } from '../okta/errors';
 import type { OktaEventHook } from '../okta/eventHooks';
-import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
+import type { Subscription } from './subscription';
 import { recoveryStart, recoversMissedEvents } from './recovery';
 import type { StoredRecovery } from './recovery';
 
@@ -66,13 +66,45 @@ function isOurs(context: IHookFunctions, hook: OktaEventHook): boolean {
 	);
 }
 
-/** Only an ACTIVE and VERIFIED hook on our URL, subscribed to the event, receives what we need. */
-function isHealthy(context: IHookFunctions, hook: OktaEventHook): boolean {
+/** The same JSON (key order aside): a hook's filter as Okta returns it against the one we send. */
+function sameJson(a: unknown, b: unknown): boolean {
+	const canonical = (value: unknown): unknown =>
+		Array.isArray(value)
+			? value.map(canonical)
+			: value !== null && typeof value === 'object'
+				? Object.fromEntries(
+						Object.keys(value)
+							.sort()
+							.map((key) => [key, canonical((value as IDataObject)[key])]),
+					)
+				: value;
+	return JSON.stringify(canonical(a ?? null)) === JSON.stringify(canonical(b ?? null));
+}
+
+/** The hook delivers exactly the chosen event types, with the chosen filter (or none). */
+function subscribedAsChosen(hook: OktaEventHook, subscription: Subscription): boolean {
+	const items = new Set(hook.events?.items ?? []);
+	return (
+		items.size === subscription.eventTypes.length &&
+		subscription.eventTypes.every((type) => items.has(type)) &&
+		sameJson(hook.events?.filter, subscription.hookFilter)
+	);
+}
+
+/**
+ * Only an ACTIVE and VERIFIED hook on our URL, subscribed to what the node listens to, receives what
+ * we need; one subscribed to other types or another filter (the selection changed) is replaced.
+ */
+function isHealthy(
+	context: IHookFunctions,
+	hook: OktaEventHook,
+	subscription: Subscription,
+): boolean {
 	return (
 		hook.status === 'ACTIVE' &&
 		hook.verificationStatus === 'VERIFIED' &&
 		hook.channel?.config?.uri === webhookUrl(context) &&
-		(hook.events?.items ?? []).includes(MFA_PREREGISTRATION_EVENT)
+		subscribedAsChosen(hook, subscription)
 	);
 }
 
@@ -89,7 +121,10 @@ function assertHttps(context: IHookFunctions, url: string): void {
 }
 
 /** checkExists: true only when the hook n8n knows about is still in place and able to deliver. */
-export async function hookIsInPlace(this: IHookFunctions): Promise<boolean> {
+export async function hookIsInPlace(
+	this: IHookFunctions,
+	subscription: Subscription,
+): Promise<boolean> {
 	const { hookId, secret, lastUpdated } = registration(this);
 	if (!hookId || !secret) return false;
 	const hook = await getEventHook.call(this, hookId);
@@ -103,11 +138,14 @@ export async function hookIsInPlace(this: IHookFunctions): Promise<boolean> {
 		return false;
 	}
 	// Anything else (deactivated, unverified, moved URL) is repaired by create(), which replaces it.
-	return isHealthy(this, hook);
+	return isHealthy(this, hook, subscription);
 }
 
 /** create: one verified hook for this webhook URL, replacing any earlier one; none left behind on failure. */
-export async function registerHook(this: IHookFunctions): Promise<boolean> {
+export async function registerHook(
+	this: IHookFunctions,
+	subscription: Subscription,
+): Promise<boolean> {
 	const uri = webhookUrl(this);
 	assertHttps(this, uri);
 	// Recovery reads the System Log from here: events before the hook could deliver are not ours.
@@ -122,7 +160,11 @@ export async function registerHook(this: IHookFunctions): Promise<boolean> {
 	const secret = randomBytes(32).toString('base64url');
 	const hook = await createOwnHook(this, {
 		name: hookName(this),
-		events: { type: 'EVENT_TYPE', items: [MFA_PREREGISTRATION_EVENT] },
+		events: {
+			type: 'EVENT_TYPE',
+			items: [...subscription.eventTypes],
+			...(subscription.hookFilter ? { filter: subscription.hookFilter } : {}),
+		},
 		channel: {
 			type: 'HTTP',
 			version: '1.0.0',
@@ -144,7 +186,7 @@ export async function registerHook(this: IHookFunctions): Promise<boolean> {
 	const { verified } = verification;
 	const stored: HookRegistration = { hookId: hook.id, secret };
 	if (recoversMissedEvents(this)) {
-		stored.logCursor = recoveryStart(publishedAt);
+		stored.logCursor = recoveryStart(subscription, publishedAt);
 	}
 	if (typeof verified?.lastUpdated === 'string') stored.lastUpdated = verified.lastUpdated;
 	Object.assign(registration(this), stored);

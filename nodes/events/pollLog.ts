@@ -1,11 +1,12 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
-import { toCardItem } from './eventItem';
+import { toEventItem } from './eventItem';
+import { logSelectionOf, subscribes } from './subscription';
+import type { Subscription } from './subscription';
 import { SeenEvents } from './seenEvents';
 import { OKTA_TIMEOUT_MS } from '../okta/http';
-import { firstLogCursor, latestLogEvent, readLog } from '../okta/systemLog';
+import { firstLogCursor, latestLogEvent, logFilterOf, readLog } from '../okta/systemLog';
 import type { LogCursor } from '../okta/systemLog';
 import type { LogEvent } from '../okta/payloads';
 
@@ -28,6 +29,8 @@ export interface PollState extends IDataObject {
 	seen?: string[];
 	/** Polls in a row that Okta's rate limit stopped before any page. */
 	rateLimitedPolls?: number;
+	/** The System Log filter the cursor reads with (absent in state from before event type choices). */
+	filter?: string;
 }
 
 export interface PollLimits {
@@ -63,15 +66,18 @@ export function resumeCursor(
 	state: PollState,
 	now: number,
 	pageSize: number,
+	subscription: Subscription,
 ): LogCursor | undefined {
 	if (typeof state.cursor !== 'string') return undefined;
+	const selection = logSelectionOf(subscription);
+	const oldest = now - RETENTION_DAYS * DAY_MS;
+	// Other event types or filter chosen since: the new query from the last successful read on
+	// (what was emitted since then is in `seen`), so no event of a type still chosen is skipped.
+	if (state.filter !== undefined && state.filter !== logFilterOf(selection))
+		return firstLogCursor(selection, new Date(Math.max(state.readAt ?? now, oldest)), pageSize);
 	if (state.readAt === undefined || now - state.readAt <= RETENTION_DAYS * DAY_MS)
 		return state.cursor;
-	return firstLogCursor(
-		MFA_PREREGISTRATION_EVENT,
-		new Date(now - RETENTION_DAYS * DAY_MS),
-		pageSize,
-	);
+	return firstLogCursor(selection, new Date(oldest), pageSize);
 }
 
 /** The node's first cursor, as kept in the workflow's global static data. */
@@ -79,6 +85,8 @@ export interface FirstStart extends IDataObject {
 	node: string;
 	at: number;
 	cursor: LogCursor;
+	/** The filter of the cursor (absent in state from before event type choices). */
+	filter?: string;
 }
 
 const FIRST_START_KEY = 'oktaMfaPreregistrationPollStart';
@@ -91,7 +99,14 @@ const FIRST_START_KEY = 'oktaMfaPreregistrationPollStart';
  * both modes. Checked against the node's name: a renamed node (whose node static data n8n drops in
  * default mode) starts afresh instead of replaying from an old publish.
  */
-function firstCursor(context: IPollFunctions, now: number, pageSize: number): LogCursor {
+function firstCursor(
+	context: IPollFunctions,
+	now: number,
+	pageSize: number,
+	subscription: Subscription,
+): LogCursor {
+	const selection = logSelectionOf(subscription);
+	const filter = logFilterOf(selection);
 	const global = context.getWorkflowStaticData('global');
 	const { id, name } = context.getNode();
 	const key = `${FIRST_START_KEY}:${id}`;
@@ -100,14 +115,16 @@ function firstCursor(context: IPollFunctions, now: number, pageSize: number): Lo
 		kept?.node === name &&
 		typeof kept.cursor === 'string' &&
 		typeof kept.at === 'number' &&
-		now - kept.at <= RETENTION_DAYS * DAY_MS
+		now - kept.at <= RETENTION_DAYS * DAY_MS &&
+		(kept.filter === undefined || kept.filter === filter)
 	)
 		return kept.cursor;
 	const since = new Date(now - catchUpDays(context) * DAY_MS);
 	const first: FirstStart = {
 		node: name,
 		at: now,
-		cursor: firstLogCursor(MFA_PREREGISTRATION_EVENT, since, pageSize),
+		cursor: firstLogCursor(selection, since, pageSize),
+		filter,
 	};
 	global[key] = first;
 	return first.cursor;
@@ -129,11 +146,15 @@ const publishedAt = (event: LogEvent) => {
  * persistence time); each uuid is recorded in `seen`. An event without a uuid cannot be recognised
  * again: it is emitted rather than lost.
  */
-export function newEvents(events: LogEvent[], seen: SeenEvents): LogEvent[] {
+export function newEvents(
+	events: LogEvent[],
+	seen: SeenEvents,
+	subscription: Subscription,
+): LogEvent[] {
 	const fresh: LogEvent[] = [];
 	for (const event of events) {
 		if (event === null || typeof event !== 'object') continue;
-		if (event.eventType !== MFA_PREREGISTRATION_EVENT) continue;
+		if (!subscribes(subscription, event.eventType)) continue;
 		const uuid = typeof event.uuid === 'string' ? event.uuid : undefined;
 		if (uuid !== undefined) {
 			if (seen.has(uuid)) continue;
@@ -158,20 +179,25 @@ function rateLimitError(context: IPollFunctions, polls: number): NodeApiError {
 	);
 }
 
-/** Fetch Test Event: the latest real event of the type in Okta's 90 days, emitted or not. */
-async function latestSample(this: IPollFunctions): Promise<INodeExecutionData[][]> {
-	const event = await latestLogEvent.call(this, MFA_PREREGISTRATION_EVENT, RETENTION_DAYS);
+/** What Fetch Test Event says when the log has no event of the subscription. */
+export interface NoSampleYet {
+	message: string;
+	description: string;
+}
+
+/** Fetch Test Event: the latest real event of the subscription in Okta's 90 days, emitted or not. */
+async function latestSample(
+	this: IPollFunctions,
+	subscription: Subscription,
+	noSample: NoSampleYet,
+): Promise<INodeExecutionData[][]> {
+	const event = await latestLogEvent.call(this, logSelectionOf(subscription), RETENTION_DAYS);
 	if (event === undefined) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Okta's System Log has no "MFA Preregistration Initiated" event (${MFA_PREREGISTRATION_EVENT}) in the last ${RETENTION_DAYS} days`,
-			{
-				description:
-					"Make one: in Okta, start a YubiKey preregistration for a test user (YubiKey preregistration with Yubico's YubiEnterprise Delivery must be set up in your org; Identity Engine only), wait a minute for it to reach the System Log, then fetch again. The event hook Preview in Okta's Admin Console does not write to the System Log, so it cannot make one for this node.",
-			},
-		);
+		throw new NodeOperationError(this.getNode(), noSample.message, {
+			description: noSample.description,
+		});
 	}
-	return [[{ json: toCardItem({ event }) }]];
+	return [[{ json: toEventItem({ event }, subscription.profile) }]];
 }
 
 /**
@@ -181,16 +207,19 @@ async function latestSample(this: IPollFunctions): Promise<INodeExecutionData[][
  * failure keeps the cursor: an error when nothing new was read, else the new events are emitted
  * and the next poll continues after them.
  */
-export async function pollMfaPreregistrations(
+export async function pollEvents(
 	this: IPollFunctions,
+	subscription: Subscription,
+	noSample: NoSampleYet,
 	limits: PollLimits = POLL_LIMITS,
 ): Promise<INodeExecutionData[][] | null> {
-	if (this.getMode() === 'manual') return await latestSample.call(this);
+	if (this.getMode() === 'manual') return await latestSample.call(this, subscription, noSample);
 
 	const state = this.getWorkflowStaticData('node') as PollState;
 	const now = Date.now();
 	const cursor =
-		resumeCursor(state, now, limits.pageSize) ?? firstCursor(this, now, limits.pageSize);
+		resumeCursor(state, now, limits.pageSize, subscription) ??
+		firstCursor(this, now, limits.pageSize, subscription);
 	// Only n8n's durable poller gives a budget (n8n-workflow 2.8 has no such method; 2.41 has).
 	const { getPollBudgetMs } = this as Partial<{ getPollBudgetMs: () => number }>;
 	const budget = typeof getPollBudgetMs === 'function' ? getPollBudgetMs.call(this) : undefined;
@@ -200,9 +229,10 @@ export async function pollMfaPreregistrations(
 	});
 
 	const seen = SeenEvents.fromList(state.seen, SEEN_CAPACITY);
-	const fresh = newEvents(read.events, seen);
+	const fresh = newEvents(read.events, seen, subscription);
 	const stoppedBeforeAnyPage = read.stoppedBy === 'rateLimit' && read.events.length === 0;
 	state.cursor = read.cursor;
+	state.filter = logFilterOf(logSelectionOf(subscription));
 	if (!stoppedBeforeAnyPage) state.readAt = now;
 	if (fresh.length > 0) state.seen = seen.toJSON();
 	state.rateLimitedPolls = stoppedBeforeAnyPage ? (state.rateLimitedPolls ?? 0) + 1 : 0;
@@ -214,7 +244,7 @@ export async function pollMfaPreregistrations(
 	}
 	if (read.stoppedBy === 'error')
 		this.logger.warn(
-			`Okta MFA preregistration poll: a later System Log page failed (${read.error?.message}); the next poll continues after the ${fresh.length} new event(s) emitted now`,
+			`${subscription.label}: a later System Log page failed (${read.error?.message}); the next poll continues after the ${fresh.length} new event(s) emitted now`,
 		);
-	return [fresh.map((event) => ({ json: toCardItem({ event }) }))];
+	return [fresh.map((event) => ({ json: toEventItem({ event }, subscription.profile) }))];
 }

@@ -5,7 +5,8 @@ import { oktaApiStatus } from '../okta/errors';
 import type { LogEvent } from '../okta/payloads';
 import { firstLogCursor, readLog } from '../okta/systemLog';
 import type { LogCursor, LogRead } from '../okta/systemLog';
-import { MFA_PREREGISTRATION_EVENT } from '../OktaMfaPreregistration/event';
+import { logSelectionOf, subscribes } from './subscription';
+import type { Subscription } from './subscription';
 import { UUIDS_PER_REGISTRATION, seenEventsFor } from './seenEvents';
 import type { SeenEvents } from './seenEvents';
 import { EventClaims } from './claims';
@@ -60,9 +61,9 @@ export function recoversMissedEvents(context: IHookFunctions | IWebhookFunctions
 	return context.getNodeParameter('recoverMissedEvents', true) !== false;
 }
 
-/** The first cursor of a registration: the log from `since` on (no call to Okta). */
-export function recoveryStart(since: Date): LogCursor {
-	return firstLogCursor(MFA_PREREGISTRATION_EVENT, since, LOG_PAGE_SIZE);
+/** The first cursor of a registration: the subscription's events in the log from `since` on (no call to Okta). */
+export function recoveryStart(subscription: Subscription, since: Date): LogCursor {
+	return firstLogCursor(logSelectionOf(subscription), since, LOG_PAGE_SIZE);
 }
 
 interface FetchedPage {
@@ -88,12 +89,15 @@ export class Registration {
 	cannotRead?: string;
 
 	constructor(
+		readonly subscription: Subscription,
 		readonly claims: EventClaims,
 		stored: StoredRecovery,
 	) {
 		// Published before recovery existed: start now.
 		this.cursor =
-			typeof stored.logCursor === 'string' ? stored.logCursor : recoveryStart(new Date());
+			typeof stored.logCursor === 'string'
+				? stored.logCursor
+				: recoveryStart(subscription, new Date());
 		claims.restore(splitKeys(stored.emittedKeys));
 	}
 }
@@ -105,11 +109,15 @@ const registrations = new WeakMap<SeenEvents, Registration>();
  * first time this process sees it. It hangs off the registration's duplicate filter, so the
  * filter's bounded registry decides how long it lives.
  */
-export function registrationFor(key: string, stored: StoredRecovery): Registration {
+export function registrationFor(
+	key: string,
+	subscription: Subscription,
+	stored: StoredRecovery,
+): Registration {
 	const seen = seenEventsFor(key);
 	let registration = registrations.get(seen);
 	if (!registration) {
-		registration = new Registration(new EventClaims(seen, STORED_KEYS), stored);
+		registration = new Registration(subscription, new EventClaims(seen, STORED_KEYS), stored);
 		registrations.set(seen, registration);
 	}
 	return registration;
@@ -133,11 +141,11 @@ function noteReadFailure(context: IWebhookFunctions, registration: Registration,
 	if (status === 401 || status === 403) {
 		registration.cannotRead = reason;
 		context.logger.warn(
-			`Okta MFA Preregistration Trigger: missed events are not recovered for ${where}: ${reason}. Deliveries still run. Grant okta.logs.read (and an admin role that may read the System Log), then publish the workflow again.`,
+			`${registration.subscription.label}: missed events are not recovered for ${where}: ${reason}. Deliveries still run. Grant okta.logs.read (and an admin role that may read the System Log), then publish the workflow again.`,
 		);
 	} else {
 		context.logger.warn(
-			`Okta MFA Preregistration Trigger: could not read the System Log for ${where} (tried again in a minute): ${reason}`,
+			`${registration.subscription.label}: could not read the System Log for ${where} (tried again in a minute): ${reason}`,
 		);
 	}
 }
@@ -187,7 +195,8 @@ function takeMissed(registration: Registration, claim: Claim, page: FetchedPage,
 	const missed: LogEvent[] = [];
 	let oldestLeft: number | undefined;
 	for (const event of page.read.events) {
-		if (event?.eventType !== MFA_PREREGISTRATION_EVENT || typeof event.uuid !== 'string') continue;
+		if (!subscribes(registration.subscription, event?.eventType) || typeof event.uuid !== 'string')
+			continue;
 		const { uuid } = event;
 		if (claim.uuids.includes(uuid) || registration.claims.isDone(uuid)) continue;
 		const published = publishedTime(event);
@@ -201,7 +210,10 @@ function takeMissed(registration: Registration, claim: Claim, page: FetchedPage,
 		missed.push(event);
 	}
 	const { read } = page;
-	const cursor = oldestLeft === undefined ? read.cursor : recoveryStart(new Date(oldestLeft));
+	const cursor =
+		oldestLeft === undefined
+			? read.cursor
+			: recoveryStart(registration.subscription, new Date(oldestLeft));
 	const complete = read.caughtUp && read.stoppedBy === undefined;
 	return {
 		missed,
@@ -287,7 +299,7 @@ export function forgetRecovery(
 	staticData: StoredRecovery & IDataObject,
 	registration: Registration,
 ): boolean {
-	registration.cursor = recoveryStart(new Date());
+	registration.cursor = recoveryStart(registration.subscription, new Date());
 	registration.claims.forgetDoneBefore(Number.POSITIVE_INFINITY);
 	if (staticData.logCursor === undefined && staticData.emittedKeys === undefined) return false;
 	delete staticData.logCursor;

@@ -9,7 +9,7 @@ export interface OktaEventHook {
 	name: string;
 	status: string;
 	verificationStatus: string;
-	events?: { type?: string; items?: string[] };
+	events?: { type?: string; items?: string[]; filter?: unknown };
 	channel?: { config?: { uri?: string } };
 	/** Changes with every edit in Okta, also of the write-only secret. */
 	lastUpdated?: string;

@@ -37,13 +37,43 @@ export const MAX_LOG_LIMIT = 1000;
 const RETENTION_DAYS = 90;
 const DAY_MS = 86_400_000;
 
-const eventTypeFilter = (eventType: string) =>
-	`eventType eq "${eventType.replace(/["\\]/g, '\\$&')}"`;
+const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
 
-/** The first polling query for one event type from `since`: filter=eventType eq "<type>", sortOrder=ASCENDING, limit, no until. Makes no call. */
-export function firstLogCursor(eventType: string, since: Date, limit = MAX_LOG_LIMIT): LogCursor {
+/** What a System Log query selects: one or several event types, and optionally more conditions. */
+export interface LogSelection {
+	eventTypes: string | readonly string[];
+	/** More of Okta's filter syntax, joined with `and` (for example `outcome.result eq "SUCCESS"`). */
+	filter?: string;
+}
+
+/**
+ * The `filter` of a query: `eventType eq "<type>"` for one type (the query the trigger has always
+ * stored), `eventType eq "a" or eventType eq "b"` for several, in brackets when more conditions follow.
+ */
+export function logFilterOf(selection: LogSelection | string): string {
+	const { eventTypes, filter } =
+		typeof selection === 'string' ? { eventTypes: selection, filter: undefined } : selection;
+	const types = typeof eventTypes === 'string' ? [eventTypes] : [...eventTypes];
+	const byType = types.map((type) => `eventType eq ${quote(type)}`).join(' or ');
+	const extra = filter?.trim();
+	if (!extra) return byType;
+	return `${types.length > 1 ? `(${byType})` : byType} and (${extra})`;
+}
+
+/** The `filter` a stored cursor (path + query) queries with. */
+export function filterOfCursor(cursor: LogCursor): string | null {
+	const query = cursor.indexOf('?');
+	return query < 0 ? null : new URLSearchParams(cursor.slice(query + 1)).get('filter');
+}
+
+/** The first polling query for the selection from `since`: filter, sortOrder=ASCENDING, limit, no until. Makes no call. */
+export function firstLogCursor(
+	selection: LogSelection | string,
+	since: Date,
+	limit = MAX_LOG_LIMIT,
+): LogCursor {
 	const query = new URLSearchParams({
-		filter: eventTypeFilter(eventType),
+		filter: logFilterOf(selection),
 		since: since.toISOString(),
 		sortOrder: 'ASCENDING',
 		limit: String(Math.min(Math.max(Math.trunc(limit), 1), MAX_LOG_LIMIT)),
@@ -175,15 +205,15 @@ export async function readLog(
 	return read;
 }
 
-/** The latest event of a type in the last `days` (≤ 90): a bounded query, sortOrder=DESCENDING&limit=1 with since. */
+/** The latest event of the selection in the last `days` (≤ 90): a bounded query, sortOrder=DESCENDING&limit=1 with since. */
 export async function latestLogEvent(
 	this: OktaContext,
-	eventType: string,
+	selection: LogSelection | string,
 	days = RETENTION_DAYS,
 ): Promise<LogEvent | undefined> {
 	const span = Math.min(Math.max(days, 0), RETENTION_DAYS);
 	const query = new URLSearchParams({
-		filter: eventTypeFilter(eventType),
+		filter: logFilterOf(selection),
 		since: new Date(Date.now() - span * DAY_MS).toISOString(),
 		sortOrder: 'DESCENDING',
 		limit: '1',

@@ -13,7 +13,7 @@ import { n8nDriver } from './n8nDriver';
 import type { LifecycleOutcome } from './n8nDriver';
 import { errorText, recordFigures } from './results';
 
-import { MFA_PREREGISTRATION_EVENT as EVENT } from '../../nodes/OktaMfaPreregistration/event';
+import { MFA_PREREGISTRATION_EVENT as EVENT } from '../../nodes/events/mfaPreregistration';
 
 interface DriftRow {
 	drift: string;

@@ -12,7 +12,7 @@ import { closedPort, n8nDriver } from './n8nDriver';
 import type { ClientFaults, LifecycleOutcome } from './n8nDriver';
 import { errorText, recordFigures } from './results';
 
-import { MFA_PREREGISTRATION_EVENT as EVENT } from '../../nodes/OktaMfaPreregistration/event';
+import { MFA_PREREGISTRATION_EVENT as EVENT } from '../../nodes/events/mfaPreregistration';
 const ALL_OPS: Op[] = [
 	'list',
 	'get',

@@ -21,7 +21,7 @@ import type { WebhookAnswer } from '../../devkit/n8n/webhookServer';
 import { startTriggerHost } from '../../devkit/n8n/triggerHost';
 import { recordFigures } from './results';
 
-import { MFA_PREREGISTRATION_EVENT as EVENT } from '../../nodes/OktaMfaPreregistration/event';
+import { MFA_PREREGISTRATION_EVENT as EVENT } from '../../nodes/events/mfaPreregistration';
 const SECRET = 'x5V3kq0yq8dQm1cTz9S2hPj4Lw7Rb6Nn0aEo3uYf2Gk';
 const node = new OktaMfaPreregistrationTrigger();
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20261128);

@@ -70,26 +70,24 @@ describe('the secret', () => {
 		figures.secretsDistinct = `${new Set(secrets).size} of ${secrets.length}`;
 		expect(Math.min(...lengths)).toBeGreaterThanOrEqual(32);
 		expect(new Set(secrets).size).toBe(secrets.length);
-		const source = fs.readFileSync(
-			path.join(SOURCES, 'OktaMfaPreregistrationTrigger', 'hookLifecycle.ts'),
-			'utf8',
-		);
+		const source = fs.readFileSync(path.join(SOURCES, 'events', 'hookLifecycle.ts'), 'utf8');
 		expect(source).toMatch(/randomBytes\(32\)/);
 		figures.secretSource = 'crypto.randomBytes(32), base64url (43 characters)';
 	});
 
 	it('is compared in constant time: SHA-256 digests of equal length through crypto.timingSafeEqual', () => {
-		const source = fs.readFileSync(
-			path.join(SOURCES, 'OktaMfaPreregistrationTrigger', 'delivery.ts'),
-			'utf8',
-		);
+		const source = fs.readFileSync(path.join(SOURCES, 'events', 'delivery.ts'), 'utf8');
 		expect(source).toMatch(/timingSafeEqual\(digest\(received\), digest\(secret\)\)/);
 		expect(source).toMatch(/createHash\('sha256'\)/);
 		// No other comparison of the Authorization header anywhere in the shipped code.
-		const shipped = ['delivery.ts', 'OktaMfaPreregistrationTrigger.node.ts', 'hookLifecycle.ts']
-			.map((file) =>
-				fs.readFileSync(path.join(SOURCES, 'OktaMfaPreregistrationTrigger', file), 'utf8'),
-			)
+		const shipped = [
+			'events/delivery.ts',
+			'events/eventHookTrigger.ts',
+			'events/hookLifecycle.ts',
+			'OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node.ts',
+			'OktaTrigger/OktaTrigger.node.ts',
+		]
+			.map((file) => fs.readFileSync(path.join(SOURCES, file), 'utf8'))
 			.join('\n');
 		expect(shipped).not.toMatch(/secret\s*===|===\s*secret|authorization\s*===/i);
 		// Any length compares without throwing (timingSafeEqual throws on unequal lengths).

@@ -14,6 +14,7 @@ import { deliverPreview, findTestHook } from '../../../devkit/okta-sandbox/previ
 import { toCardItem } from '../../../nodes/events/eventItem';
 import { SeenEvents } from '../../../nodes/events/seenEvents';
 import { readDelivery } from '../../../nodes/events/delivery';
+import { MFA_PREREGISTRATION } from '../../../nodes/events/mfaPreregistration';
 
 let sb: OktaSandbox;
 let rx: HookReceiver;
@@ -94,6 +95,7 @@ describe("Okta's event hook Preview (Deliver Request)", () => {
 			headers: rx.received[0].headers,
 			body: rx.received[0].body,
 			secret: 'preview-secret',
+			eventTypes: MFA_PREREGISTRATION.eventTypes,
 			seen: new SeenEvents(10),
 		});
 		if (!('events' in verdict)) throw new Error(`refused: ${JSON.stringify(verdict)}`);

@@ -7,6 +7,7 @@ import {
 import { EventClaims } from '../../../nodes/events/claims';
 import { SeenEvents } from '../../../nodes/events/seenEvents';
 import { makeEventOfType, makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
+import { MFA_PREREGISTRATION } from '../../../nodes/events/mfaPreregistration';
 
 const SECRET = 'q3Jx9-secret-value-only-okta-and-n8n-know';
 
@@ -29,7 +30,13 @@ function deliver(body: unknown, authorization: string | null = SECRET, seen = ne
 		'user-agent': 'Okta-Integrations',
 	};
 	if (authorization !== null) headers.authorization = authorization;
-	return readDelivery({ headers, body, secret: SECRET, seen });
+	return readDelivery({
+		headers,
+		body,
+		secret: SECRET,
+		eventTypes: MFA_PREREGISTRATION.eventTypes,
+		seen,
+	});
 }
 
 describe("Okta's verification GET", () => {

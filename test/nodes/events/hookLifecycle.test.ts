@@ -12,7 +12,7 @@ import { startTriggerHost } from '../../../devkit/n8n/triggerHost';
 import type { TriggerHost } from '../../../devkit/n8n/triggerHost';
 import { failure } from '../../support/failure';
 
-import { MFA_PREREGISTRATION_EVENT as EVENT } from '../../../nodes/OktaMfaPreregistration/event';
+import { MFA_PREREGISTRATION_EVENT as EVENT } from '../../../nodes/events/mfaPreregistration';
 
 let sandbox: OktaSandbox;
 let host: TriggerHost;

@@ -8,6 +8,7 @@ import {
 } from '../../../nodes/events/pollLog';
 import { SeenEvents } from '../../../nodes/events/seenEvents';
 import { makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
+import { MFA_PREREGISTRATION as MFA } from '../../../nodes/events/mfaPreregistration';
 
 const DAY_MS = 86_400_000;
 const NOW = Date.parse('2026-12-01T12:00:00.000Z');
@@ -19,18 +20,18 @@ function queryOf(cursor: string) {
 
 describe('where a later poll continues', () => {
 	it('nowhere stored on the first poll (the node makes its first cursor then)', () => {
-		expect(resumeCursor({}, NOW, 1000)).toBeUndefined();
+		expect(resumeCursor({}, NOW, 1000, MFA)).toBeUndefined();
 	});
 
 	it('from the stored cursor', () => {
 		const stored = '/api/v1/logs?after=abc&limit=1000';
-		expect(resumeCursor({ cursor: stored, readAt: NOW - 60_000 }, NOW, 1000)).toBe(stored);
+		expect(resumeCursor({ cursor: stored, readAt: NOW - 60_000 }, NOW, 1000, MFA)).toBe(stored);
 	});
 
 	it("from the oldest event Okta keeps, when the stored position is older than Okta's retention", () => {
 		const readAt = NOW - (RETENTION_DAYS + 1) * DAY_MS;
 		const { path, params } = queryOf(
-			resumeCursor({ cursor: '/api/v1/logs?after=old', readAt }, NOW, 1000)!,
+			resumeCursor({ cursor: '/api/v1/logs?after=old', readAt }, NOW, 1000, MFA)!,
 		);
 		expect(path).toBe('/api/v1/logs');
 		expect(params).toEqual({
@@ -62,16 +63,16 @@ describe('what is new in a read', () => {
 		const seen = new SeenEvents(10);
 		seen.add(a.uuid);
 		// Okta's order is persistence time: c was persisted before b.
-		const fresh = newEvents([a, c, other, b, c], seen);
+		const fresh = newEvents([a, c, other, b, c], seen, MFA);
 		expect(fresh.map((e) => e.uuid)).toEqual([b.uuid, c.uuid]);
 		expect(seen.toJSON()).toEqual([a.uuid, c.uuid, b.uuid]);
-		expect(newEvents([b, c], seen)).toEqual([]);
+		expect(newEvents([b, c], seen, MFA)).toEqual([]);
 	});
 
 	it('emits an event without a uuid rather than lose it, and keeps Okta order for equal times', () => {
 		const first = { ...makeMfaPreregisterEvent(), uuid: undefined };
 		const second = { ...makeMfaPreregisterEvent(), published: first.published };
-		const fresh = newEvents([first, second], new SeenEvents(10));
+		const fresh = newEvents([first, second], new SeenEvents(10), MFA);
 		expect(fresh).toEqual([first, second]);
 	});
 });
