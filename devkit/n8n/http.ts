@@ -234,6 +234,11 @@ export class N8nHttp {
 		return await this.api<any>('POST', '/workflows', workflow);
 	}
 
+	/** Replaces the workflow's name, nodes, connections and settings (public API PUT). */
+	async updateWorkflow(id: string, workflow: Record<string, unknown>) {
+		return await this.api<any>('PUT', `/workflows/${id}`, workflow);
+	}
+
 	async getWorkflow(id: string) {
 		return await this.api<any>('GET', `/workflows/${id}`);
 	}

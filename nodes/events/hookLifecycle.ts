@@ -66,19 +66,15 @@ function isOurs(context: IHookFunctions, hook: OktaEventHook): boolean {
 	);
 }
 
-/** The same JSON (key order aside): a hook's filter as Okta returns it against the one we send. */
-function sameJson(a: unknown, b: unknown): boolean {
-	const canonical = (value: unknown): unknown =>
-		Array.isArray(value)
-			? value.map(canonical)
-			: value !== null && typeof value === 'object'
-				? Object.fromEntries(
-						Object.keys(value)
-							.sort()
-							.map((key) => [key, canonical((value as IDataObject)[key])]),
-					)
-				: value;
-	return JSON.stringify(canonical(a ?? null)) === JSON.stringify(canonical(b ?? null));
+/** A filter as comparable text: each event type's condition, in type order (Okta adds fields of its own). */
+function filterKey(filter: unknown): string {
+	const map = (filter as { eventFilterMap?: unknown } | null | undefined)?.eventFilterMap;
+	if (!Array.isArray(map)) return '';
+	return JSON.stringify(
+		map
+			.map((entry) => [String(entry?.event), String(entry?.condition?.expression)])
+			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+	);
 }
 
 /** The hook delivers exactly the chosen event types, with the chosen filter (or none). */
@@ -87,7 +83,7 @@ function subscribedAsChosen(hook: OktaEventHook, subscription: Subscription): bo
 	return (
 		items.size === subscription.eventTypes.length &&
 		subscription.eventTypes.every((type) => items.has(type)) &&
-		sameJson(hook.events?.filter, subscription.hookFilter)
+		filterKey(hook.events?.filter) === filterKey(subscription.hookFilter)
 	);
 }
 
@@ -158,7 +154,7 @@ export async function registerHook(
 
 	// 256 bits from the CSPRNG; Okta never returns it, so this static data is its only copy.
 	const secret = randomBytes(32).toString('base64url');
-	const hook = await createOwnHook(this, {
+	const hook = await createOwnHook(this, subscription, {
 		name: hookName(this),
 		events: {
 			type: 'EVENT_TYPE',
@@ -199,17 +195,31 @@ export async function registerHook(
  * and Okta refuses a second hook with a name in use (400); so does a full org. Only then are the
  * org's hooks listed: ours are removed and the create is tried once more, else Okta's refusal stands.
  */
-async function createOwnHook(context: IHookFunctions, body: IDataObject): Promise<OktaEventHook> {
+async function createOwnHook(
+	context: IHookFunctions,
+	subscription: Subscription,
+	body: IDataObject,
+): Promise<OktaEventHook> {
 	const refusal = await createEventHook.call(context, body).then(
 		(hook) => ({ hook }),
 		(error: NodeApiError) => ({ error }),
 	);
 	if ('hook' in refusal) return refusal.hook;
 	if (oktaApiStatus(refusal.error) !== 400) throw refusal.error;
+	if (subscription.hookFilter) explainFilterRefusal(refusal.error);
 	const leftBehind = (await listEventHooks.call(context)).filter((hook) => isOurs(context, hook));
 	if (leftBehind.length === 0) throw refusal.error;
 	for (const hook of leftBehind) await removeOrSayWhich(context, hook.id);
 	return await createEventHook.call(context, body);
+}
+
+/**
+ * Okta refused a hook with a filter: the org may not have the Early Access feature, or a condition
+ * is not one Okta accepts. Okta's words stay first (the error's message and description).
+ */
+function explainFilterRefusal(error: { description?: string | null }): void {
+	error.description =
+		`${error.description ?? ''} With Filters, Okta also needs its Early Access feature "Event hook filtering" (Admin Console → Settings → Features) and conditions in Okta Expression Language it accepts: turn the feature on, correct the condition Okta names, or remove the node's Filters.`.trim();
 }
 
 /** A hook that could not be verified must not stay behind; if even that fails, say which hook to delete. */
