@@ -1,6 +1,6 @@
-import { toCardItem } from '../../../nodes/events/eventItem';
+import { toCardItem, toEventItem } from '../../../nodes/events/eventItem';
 import type { CardSource } from '../../../nodes/events/eventItem';
-import { makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
+import { makeEventOfType, makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
 import { expectOktaSchema } from '../../../devkit/okta-spec/schemas';
 
 const CARD_KEYS = [
@@ -148,5 +148,198 @@ describe('the card fields of one MFA preregistration event', () => {
 		const mapped = item({ ...event, target: [null, 'x', 3, user] });
 		expect((mapped.oktaUser as { id: string }).id).toBe(user.id);
 		expect((mapped.mfaFactor as { id: unknown }).id).toBeNull();
+	});
+});
+
+describe("the Okta Trigger's items (the 'event' profile)", () => {
+	const EVENT_KEYS = [
+		'dateAndTime',
+		'message',
+		'eventId',
+		'eventType',
+		'eventTime',
+		'version',
+		'actor',
+		'oktaUser',
+		'uuid',
+		'eventDetails',
+		'headers',
+		'source',
+		'debugContext',
+		'outcome',
+		'client',
+		'targets',
+	];
+	const CARD_SHARED = CARD_KEYS.filter((key) => key !== 'mfaFactor');
+
+	const user = { id: '00u1', type: 'User', alternateId: 'jane@example.com', displayName: 'Jane' };
+	const group = {
+		id: '00g1',
+		type: 'UserGroup',
+		alternateId: 'unknown',
+		displayName: 'Engineering',
+		detailEntry: { groupType: 'OKTA_GROUP' },
+	};
+	const app = {
+		id: '0oa1',
+		type: 'AppInstance',
+		alternateId: 'Slack',
+		displayName: 'Slack',
+		detailEntry: null,
+	};
+	const eventItem = (event: Record<string, unknown>) =>
+		toEventItem({ event, envelope, headers } as CardSource, 'event');
+
+	it("has the card's shared fields, then outcome, client and every target, in that order", () => {
+		const event = makeEventOfType('user.lifecycle.create');
+		const mapped = eventItem(event);
+		expect(Object.keys(mapped)).toEqual(EVENT_KEYS);
+		const card = item(makeMfaPreregisterEvent());
+		expect(EVENT_KEYS.filter((key) => CARD_KEYS.includes(key))).toEqual(CARD_SHARED);
+		expect(Object.keys(card).filter((key) => key !== 'mfaFactor')).toEqual(CARD_SHARED);
+		expect(mapped).toMatchObject({
+			dateAndTime: event.published,
+			message: event.displayMessage,
+			eventId: envelope.eventId,
+			eventType: 'user.lifecycle.create',
+			eventTime: envelope.eventTime,
+			uuid: event.uuid,
+			eventDetails: event,
+			headers,
+			source: envelope.source,
+			outcome: { result: 'SUCCESS', reason: null },
+			client: event.client,
+		});
+	});
+
+	it('is the default profile', () => {
+		const event = makeEventOfType('user.lifecycle.create');
+		expect(toEventItem({ event, envelope, headers })).toEqual(eventItem(event));
+	});
+
+	it("gives outcome's result and reason, the client as Okta sent it, and every object target with its detail", () => {
+		const client = { ipAddress: '198.51.100.7', device: 'Computer', zone: 'null' };
+		const mapped = eventItem({
+			eventType: 'application.user_membership.add',
+			outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS', extra: 1 },
+			client,
+			target: [app, null, 'x', user],
+		});
+		expect(mapped.outcome).toEqual({ result: 'FAILURE', reason: 'INVALID_CREDENTIALS' });
+		expect(mapped.client).toBe(client);
+		expect(mapped.targets).toEqual([
+			{ id: '0oa1', type: 'AppInstance', alternateId: 'Slack', displayName: 'Slack', detail: null },
+			{
+				id: '00u1',
+				type: 'User',
+				alternateId: 'jane@example.com',
+				displayName: 'Jane',
+				detail: null,
+			},
+		]);
+	});
+
+	it('keeps every key, null where Okta sent nothing', () => {
+		const sparse = toEventItem({ event: { eventType: 'user.lifecycle.create' } });
+		expect(Object.keys(sparse)).toEqual(EVENT_KEYS);
+		expect(sparse).toMatchObject({
+			dateAndTime: null,
+			eventId: null,
+			headers: null,
+			uuid: null,
+			outcome: { result: null, reason: null },
+			client: null,
+			targets: [],
+			oktaUser: { id: null, alternateId: null, displayName: null, type: null },
+			debugContext: { debugData: null },
+		});
+		expect(toEventItem({ event: { target: null } }).targets).toEqual([]);
+	});
+
+	it('has as oktaUser the User target wherever it is, else the first target', () => {
+		const withUser = eventItem({ eventType: 'group.user_membership.add', target: [group, user] });
+		expect(withUser.oktaUser).toEqual({
+			id: '00u1',
+			alternateId: 'jane@example.com',
+			displayName: 'Jane',
+			type: 'User',
+		});
+		const withoutUser = eventItem({
+			eventType: 'application.lifecycle.update',
+			target: [app, group],
+		});
+		expect(withoutUser.oktaUser).toEqual({
+			id: '0oa1',
+			alternateId: 'Slack',
+			displayName: 'Slack',
+			type: 'AppInstance',
+		});
+		// The card keeps its meaning: no User target, no user.
+		expect(toCardItem({ event: { target: [app, group] } }).oktaUser).toEqual({
+			id: null,
+			alternateId: null,
+			displayName: null,
+			type: null,
+		});
+	});
+
+	it('has mfaFactor for an MFA preregistration event only, the same as the card has', () => {
+		const mfa = makeMfaPreregisterEvent();
+		const mapped = eventItem(mfa);
+		expect(mapped.mfaFactor).toEqual(item(mfa).mfaFactor);
+		expect(Object.keys(mapped)).toEqual([
+			...EVENT_KEYS.slice(0, EVENT_KEYS.indexOf('oktaUser') + 1),
+			'mfaFactor',
+			...EVENT_KEYS.slice(EVENT_KEYS.indexOf('oktaUser') + 1),
+		]);
+		for (const other of [
+			'user.lifecycle.create',
+			'group.user_membership.add',
+			'user.session.start',
+		])
+			expect(eventItem({ ...mfa, eventType: other })).not.toHaveProperty('mfaFactor');
+	});
+
+	it('has group, the UserGroup target with its detail, for group.user_membership.add', () => {
+		const mapped = eventItem({ eventType: 'group.user_membership.add', target: [user, group] });
+		expect(mapped.group).toEqual({
+			id: '00g1',
+			alternateId: 'unknown',
+			displayName: 'Engineering',
+			type: 'UserGroup',
+			detail: { groupType: 'OKTA_GROUP' },
+		});
+		expect(Object.keys(mapped)).toContain('group');
+		expect(mapped).not.toHaveProperty('mfaFactor');
+		expect(mapped).not.toHaveProperty('app');
+		const noGroup = eventItem({ eventType: 'group.user_membership.add', target: [user] });
+		expect(noGroup.group).toEqual({
+			id: null,
+			alternateId: null,
+			displayName: null,
+			type: null,
+			detail: null,
+		});
+		expect(
+			eventItem({ eventType: 'user.lifecycle.create', target: [user, group] }),
+		).not.toHaveProperty('group');
+	});
+
+	it('has app, the AppInstance target, for application.user_membership.add', () => {
+		const mapped = eventItem({ eventType: 'application.user_membership.add', target: [user, app] });
+		expect(mapped.app).toMatchObject({ id: '0oa1', type: 'AppInstance', detail: null });
+		expect(mapped).not.toHaveProperty('group');
+	});
+});
+
+describe("the MFA triggers' items (the 'card' profile) next to the 'event' profile", () => {
+	it("are still exactly the card's keys, in the card's order, for any event", () => {
+		const mfa = makeMfaPreregisterEvent();
+		expect(Object.keys(toEventItem({ event: mfa, envelope, headers }, 'card'))).toEqual(CARD_KEYS);
+		expect(toEventItem({ event: mfa, envelope, headers }, 'card')).toEqual(item(mfa));
+		// Items of the 'event' profile made first must not leak into the card.
+		toEventItem({ event: { ...mfa, eventType: 'group.user_membership.add' } }, 'event');
+		for (const type of ['system.mfa.preregister.initiate', 'group.user_membership.add', 'x.y'])
+			expect(Object.keys(toCardItem({ event: { ...mfa, eventType: type } }))).toEqual(CARD_KEYS);
 	});
 });
