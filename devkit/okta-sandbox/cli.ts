@@ -1,7 +1,12 @@
 /**
  * npm run sandbox [-- --port 8443] [--token X]      start a sandbox, stay up until Ctrl-C
- * npm run sandbox -- emit --url <url> [--count N] [--hook-id ID]
- *                                                   deliver events through a running sandbox
+ * npm run sandbox -- emit --url <url> [--count N] [--hook-id ID] [--event-type T[,T2…]]
+ *                                                   Okta records events and delivers them to the
+ *                                                   hooks subscribed to their type (MFA
+ *                                                   preregistration by default; --event-type: any
+ *                                                   types of Okta's catalog, --count of each)
+ * npm run sandbox -- features --url <url> [--event-hook-filters on|off]
+ *                                                   show or set the org's Early Access features
  * npm run sandbox -- preview --url <url> [--hook-id ID] [--event-type T]
  *                                                   the Admin Console's Preview → Deliver Request:
  *                                                   one event (latest of the type, else a sample)
@@ -45,6 +50,10 @@ async function start(flags: Record<string, string>): Promise<void> {
 			'Deliver one MFA preregistration event to every active, verified hook:',
 			`  curl --cacert ${sandbox.caCertPath} -X POST ${sandbox.url}/__sandbox/events -H 'content-type: application/json' -d '{"count":1}'`,
 			`  or: npm run sandbox -- emit --url ${sandbox.url} --count 1`,
+			'Events of any Okta event types (logged, and delivered to the hooks subscribed to them):',
+			`  npm run sandbox -- emit --url ${sandbox.url} --event-type user.lifecycle.create,group.user_membership.add`,
+			'Turn on the Early Access feature "event hook filters":',
+			`  npm run sandbox -- features --url ${sandbox.url} --event-hook-filters on`,
 			'Okta\'s Preview (Deliver Request) to the newest "Listen for test event" hook:',
 			`  npm run sandbox -- preview --url ${sandbox.url}`,
 			'List hooks (secrets included):',
@@ -105,10 +114,33 @@ function sandboxUrl(flags: Record<string, string>, command: string): string {
 async function emit(flags: Record<string, string>): Promise<void> {
 	const payload: Record<string, unknown> = { count: Number(flags.count ?? 1) };
 	if (flags['hook-id']) payload.hookId = flags['hook-id'];
-	const { status, json } = await control(sandboxUrl(flags, 'emit'), 'POST', '/events', payload);
-	if (status < 400 && Array.isArray(json) && json.length === 0) {
-		console.error('No hook received the events (none ACTIVE and VERIFIED and subscribed).');
+	const types = (flags['event-type'] ?? '')
+		.split(',')
+		.map((t) => t.trim())
+		.filter(Boolean);
+	if (types.length) payload.eventTypes = types;
+	const url = sandboxUrl(flags, 'emit');
+	const { status, json } = await control(url, 'POST', types.length ? '/emit' : '/events', payload);
+	const deliveries = types.length ? (json as { deliveries?: unknown[] })?.deliveries : json;
+	if (status < 400 && Array.isArray(deliveries) && deliveries.length === 0) {
+		console.error(
+			'No hook received the events (none ACTIVE and VERIFIED, subscribed, and letting them through its filter).',
+		);
 	}
+}
+
+async function features(flags: Record<string, string>): Promise<void> {
+	const url = sandboxUrl(flags, 'features');
+	const wanted = flags['event-hook-filters'];
+	if (wanted === undefined) {
+		await control(url, 'GET', '/features');
+		return;
+	}
+	if (!['on', 'off', 'true', 'false'].includes(wanted))
+		throw new Error('--event-hook-filters takes on or off');
+	await control(url, 'POST', '/features', {
+		eventHookFilters: wanted === 'on' || wanted === 'true',
+	});
 }
 
 async function preview(flags: Record<string, string>): Promise<void> {
@@ -142,7 +174,10 @@ async function main(): Promise<void> {
 	if (command === 'emit') return emit(flags);
 	if (command === 'preview') return preview(flags);
 	if (command === 'log') return log(flags);
-	throw new Error(`unknown command ${command}; use no command (start), "emit", "preview" or "log"`);
+	if (command === 'features') return features(flags);
+	throw new Error(
+		`unknown command ${command}; use no command (start), "emit", "preview", "log" or "features"`,
+	);
 }
 
 main().catch((err) => {

@@ -2,6 +2,14 @@
  * The control API under /__sandbox/ (no SSWS: it is the test's side door, on loopback only), so the
  * CLI, `npm run dev` and other processes can drive a sandbox they did not start:
  *   POST   /__sandbox/events      { count?, events?, hookId?, deliveryId?, retry?, duplicate? } → DeliveryResult[]
+ *                                 (MFA preregistration events, or the given ones)
+ *   POST   /__sandbox/emit        { eventType? | eventTypes?, count? (each, default 1), overrides?,
+ *                                   hookId?, deliveryId?, retry?, duplicate? } → { events, deliveries }
+ *                                 events of any types of Okta's catalog, logged and delivered
+ *                                 (see OktaSandbox.emitEvents); an unknown type: 400
+ *   GET    /__sandbox/features    { eventHookFilters }
+ *   POST   /__sandbox/features    { eventHookFilters: boolean } → { eventHookFilters }: the org's
+ *                                 Early Access feature "event hook filters" on or off
  *   GET    /__sandbox/hooks       full hooks, secrets included
  *   POST   /__sandbox/hooks       seedHook input → hook
  *   PATCH  /__sandbox/hooks/{id}  updateHook patch → hook
@@ -22,7 +30,7 @@
 import { faultFromJson } from './faults';
 import { deliverPreview } from './preview';
 import type { RawBody } from './server';
-import type { LogEvent, OktaSandbox } from './types';
+import type { DeepPartial, EmitEventSpec, LogEvent, OktaSandbox } from './types';
 
 type Result = { status: number; body?: unknown };
 
@@ -56,6 +64,39 @@ export async function handleControl(
 				});
 				return { status: 200, body: results };
 			}
+			case 'POST /emit': {
+				const types =
+					body.eventTypes !== undefined
+						? body.eventTypes
+						: body.eventType !== undefined
+							? [body.eventType]
+							: undefined;
+				if (!Array.isArray(types) || types.length === 0 || types.some((t) => typeof t !== 'string'))
+					return bad('eventType (a string) or eventTypes (a list of strings) is required');
+				const count = body.count === undefined ? 1 : Number(body.count);
+				if (!Number.isInteger(count) || count < 0 || count * types.length > 1000)
+					return bad('count must be an integer >= 0, at most 1000 events in all');
+				const overrides = body.overrides as DeepPartial<LogEvent> | undefined;
+				const specs: EmitEventSpec[] = (types as string[]).map((eventType) => ({
+					eventType,
+					count,
+					overrides,
+				}));
+				const result = await sb.emitEvents(specs, {
+					hookId: body.hookId as string | undefined,
+					deliveryId: body.deliveryId as string | undefined,
+					retry: body.retry as boolean | undefined,
+					duplicate: body.duplicate as boolean | undefined,
+				});
+				return { status: 200, body: result };
+			}
+			case 'GET /features':
+				return { status: 200, body: { eventHookFilters: sb.eventHookFiltersEnabled } };
+			case 'POST /features':
+				if (typeof body.eventHookFilters !== 'boolean')
+					return bad('eventHookFilters (true or false) is required');
+				sb.setEventHookFilters(body.eventHookFilters);
+				return { status: 200, body: { eventHookFilters: sb.eventHookFiltersEnabled } };
 			case 'POST /preview':
 				if (typeof body.hookId !== 'string') return bad('hookId is required');
 				return {

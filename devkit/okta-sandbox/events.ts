@@ -14,6 +14,7 @@
  */
 import { randomInt, randomUUID } from 'crypto';
 import { oktaId, randomAlnum, requestId } from './errors';
+import { findEventType } from './eventTypes';
 import type { DeepPartial, LogEvent, LogTarget } from './types';
 
 import { MFA_PREREGISTRATION_EVENT } from '../../nodes/events/mfaPreregistration';
@@ -202,23 +203,92 @@ const MESSAGES: Record<string, string> = {
 	'user.mfa.factor.activate': 'Activate factor or authenticator',
 	'group.user_membership.add': 'Add user to group membership',
 };
+const GROUPS = ['Sales', 'Support', 'Engineering', 'Finance'];
+const APPS = ['Salesforce.com', 'Slack', 'Zoom', 'Workday'];
 
-/** A plausible event of another type, e.g. for "other event types are skipped". */
-export function makeEventOfType(eventType: string): LogEvent {
+/** An event type's displayMessage: a known one, else the catalog's name (Okta's description). */
+export function displayMessageFor(eventType: string): string {
+	if (eventType === MFA_PREREGISTRATION_EVENT) return 'MFA Preregistration initiated';
+	return MESSAGES[eventType] ?? findEventType(eventType)?.name ?? `Event ${eventType}`;
+}
+
+/** Events the user causes themselves (signing in or out, authenticating): the user is the actor. */
+const SELF_SERVICE = /^user\.(session|authentication)\./;
+
+function groupTarget(): LogTarget {
+	const name = pick(GROUPS);
+	return { id: oktaId('00g'), type: 'UserGroup', alternateId: 'unknown', displayName: name };
+}
+
+function appTarget(): LogTarget {
+	const name = pick(APPS);
+	return { id: oktaId('0oa'), type: 'AppInstance', alternateId: name, displayName: name };
+}
+
+/**
+ * The targets an event of this type plausibly has, from its id and its catalog name (Okta does
+ * not publish per-type target lists): a User for user.* types and names that mention a user (not
+ * when the user is the actor), a UserGroup for group.* and names that mention a group, an
+ * AppInstance for application.* / app.* and names that mention an app or SSO; users first.
+ */
+export function targetTypesFor(
+	eventType: string,
+	name = '',
+): Array<'User' | 'UserGroup' | 'AppInstance'> {
+	const id = eventType.toLowerCase();
+	const words = name.toLowerCase();
+	const selfService = SELF_SERVICE.test(id);
+	const types: Array<'User' | 'UserGroup' | 'AppInstance'> = [];
+	if (
+		!selfService &&
+		(id.startsWith('user.') || id.includes('user_membership') || /\busers?\b/.test(words))
+	)
+		types.push('User');
+	if (id.startsWith('group.') || /\bgroups?\b/.test(words)) types.push('UserGroup');
+	if (
+		id.startsWith('application.') ||
+		id.startsWith('app.') ||
+		/\b(apps?|applications?|sso)\b/.test(words)
+	)
+		types.push('AppInstance');
+	return types;
+}
+
+/**
+ * A plausible LogEvent of any type: `system.mfa.preregister.initiate` is makeMfaPreregisterEvent's
+ * shape exactly; any other type gets version "0", severity INFO, outcome SUCCESS, the display
+ * message of the catalog (Okta's description) unless a known one, the admin as actor (the user
+ * for user.session.* / user.authentication.*), and the targets of targetTypesFor. A type outside
+ * Okta's catalog works too (named "Event <type>"). `overrides` merge in (arrays replace).
+ */
+export function makeEventOfType(eventType: string, overrides?: DeepPartial<LogEvent>): LogEvent {
+	if (eventType === MFA_PREREGISTRATION_EVENT) return makeMfaPreregisterEvent(overrides);
 	const user = person();
-	const selfService = eventType.startsWith('user.session.');
-	return {
+	const selfService = SELF_SERVICE.test(eventType);
+	const name = findEventType(eventType)?.name;
+	const target: LogTarget[] = targetTypesFor(eventType, name).map((type) =>
+		type === 'User' ? { ...user } : type === 'UserGroup' ? groupTarget() : appTarget(),
+	);
+	const path = selfService
+		? '/idp/idx/identify'
+		: eventType.startsWith('group.')
+			? '/api/v1/groups'
+			: /^app(lication)?\./.test(eventType)
+				? '/api/v1/apps'
+				: '/api/v1/users';
+	const event: LogEvent = {
 		uuid: randomUUID(),
 		published: published(),
 		eventType,
 		version: '0',
 		severity: 'INFO',
-		displayMessage: MESSAGES[eventType] ?? `Event ${eventType}`,
+		displayMessage: displayMessageFor(eventType),
 		actor: selfService ? { ...user } : { ...ADMIN },
 		outcome: { result: 'SUCCESS' },
-		target: selfService ? [] : [{ ...user }],
-		...context(selfService ? '/idp/idx/identify' : '/api/v1/users'),
+		target,
+		...context(path),
 	};
+	return overrides ? deepMerge(event, overrides) : event;
 }
 
 /**

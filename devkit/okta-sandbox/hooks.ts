@@ -9,12 +9,31 @@
  * - Any change to `channel` (uri, headers, auth key or secret) resets verificationStatus to
  *   UNVERIFIED; the spec says "Updating the channel property requires you to verify the hook again".
  * - Names are unique case-insensitively, after trimming.
+ * - `events.items`: each must be an event type of Okta's catalog tagged `event-hook-eligible`
+ *   (Okta: "To see the list of event types currently eligible for use in event hooks, use the
+ *   Event Types catalog and search with the parameter event-hook-eligible"), at most 300 of them;
+ *   duplicates are kept once. One error cause per refused type, naming it. The causes' wording is
+ *   the sandbox's: Okta's exact words for an unknown or ineligible type are unconfirmed (no public
+ *   source quotes them); only E0000001 / 400 / "Api validation failed: eventHook" are Okta's.
+ * - `events.filter` (Early Access, see eventHookFilter.ts): refused unless the org has the feature
+ *   (wording and code unconfirmed: 400 E0000001 with an `events.filter` cause); otherwise each
+ *   entry must name a subscribed type, once, with an expression the sandbox can evaluate.
  */
 import { oktaId } from './errors';
+import { compileFilterExpression, ExpressionError } from './eventHookFilter';
 import type { AuthScheme, EventHookFilter, HeaderPair, SandboxHook } from './types';
 
 export const MAX_EVENT_TYPES = 300;
 const EVENT_TYPE_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/i;
+
+/** Whether an event hook may subscribe to a type: Okta's catalog says (see eventTypes.ts). */
+export type EventTypeEligibility = (eventType: string) => 'eligible' | 'ineligible' | 'unknown';
+
+export interface HookValidationContext {
+	/** Whether the org has the Early Access feature "event hook filters". */
+	filtersEnabled: boolean;
+	eligibility: EventTypeEligibility;
+}
 
 export interface ValidHookInput {
 	name: string;
@@ -30,6 +49,7 @@ const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v
 /** Returns the parsed hook or the list of Okta-style error causes ("field: message"). */
 export function validateHookBody(
 	body: unknown,
+	context: HookValidationContext,
 ): { ok: true; value: ValidHookInput } | { ok: false; causes: string[] } {
 	const causes: string[] = [];
 	if (!isObj(body))
@@ -45,14 +65,29 @@ export function validateHookBody(
 		else description = body.description;
 	}
 
-	const events = validateEvents(body.events, causes);
+	const events = validateEvents(body.events, causes, context);
 	const channel = validateChannel(body.channel, causes);
 
 	if (causes.length || !events || !channel) return { ok: false, causes };
 	return { ok: true, value: { name: (name as string).trim(), description, events, channel } };
 }
 
-function validateEvents(events: unknown, causes: string[]): SandboxHook['events'] | undefined {
+/** The cause for a type an event hook cannot subscribe to (wording unconfirmed, see above). */
+export function ineligibleTypeCause(
+	eventType: string,
+	why: 'ineligible' | 'unknown',
+	field = 'events.items',
+): string {
+	return why === 'unknown'
+		? `${field}: The event type '${eventType}' is not a valid event type.`
+		: `${field}: The event type '${eventType}' is not eligible for event hooks.`;
+}
+
+function validateEvents(
+	events: unknown,
+	causes: string[],
+	context: HookValidationContext,
+): SandboxHook['events'] | undefined {
 	if (!isObj(events)) {
 		causes.push('events: The field cannot be left blank.');
 		return undefined;
@@ -60,32 +95,100 @@ function validateEvents(events: unknown, causes: string[]): SandboxHook['events'
 	if (events.type !== 'EVENT_TYPE')
 		causes.push("events.type: The only supported type is 'EVENT_TYPE'.");
 	const items = events.items;
+	let types: string[] = [];
 	if (!Array.isArray(items) || items.length === 0) {
 		causes.push('events.items: At least one event type is required.');
 	} else {
-		if (items.length > MAX_EVENT_TYPES)
+		types = [...new Set(items.filter((i): i is string => typeof i === 'string'))];
+		if (types.length > MAX_EVENT_TYPES)
 			causes.push(`events.items: At most ${MAX_EVENT_TYPES} event types can be subscribed to.`);
 		const bad = items.filter((i) => typeof i !== 'string' || !EVENT_TYPE_PATTERN.test(i));
 		if (bad.length)
 			causes.push(
 				`events.items: Invalid event type(s): ${bad.map((b) => JSON.stringify(b)).join(', ')}.`,
 			);
-	}
-	let filter: EventHookFilter | null = null;
-	if (events.filter !== undefined && events.filter !== null) {
-		const f = events.filter;
-		if (!isObj(f) || !Array.isArray(f.eventFilterMap)) {
-			causes.push('events.filter: eventFilterMap is required.');
-		} else {
-			// Filters are an Early Access feature; the sandbox stores them but does not evaluate them.
-			filter = {
-				type: 'EXPRESSION_LANGUAGE',
-				eventFilterMap: f.eventFilterMap as EventHookFilter['eventFilterMap'],
-			};
+		for (const type of types.filter((t) => EVENT_TYPE_PATTERN.test(t))) {
+			const eligibility = context.eligibility(type);
+			if (eligibility !== 'eligible') causes.push(ineligibleTypeCause(type, eligibility));
 		}
 	}
+	const filter = validateFilter(events.filter, types, causes, context);
 	if (!Array.isArray(items)) return undefined;
-	return { type: 'EVENT_TYPE', items: [...new Set(items as string[])], filter };
+	return { type: 'EVENT_TYPE', items: types, filter };
+}
+
+/** The filter as Okta stores and returns it (`condition.version` is Okta's internal field: null). */
+function validateFilter(
+	filter: unknown,
+	items: string[],
+	causes: string[],
+	context: HookValidationContext,
+): EventHookFilter | null {
+	if (filter === undefined || filter === null) return null;
+	if (!context.filtersEnabled) {
+		// Wording and code unconfirmed: Okta documents only that the feature must be enabled.
+		causes.push(
+			'events.filter: Event hook filters is an Early Access feature that is not enabled for this org.',
+		);
+		return null;
+	}
+	const problems = filterProblems(filter, items);
+	if (problems.length) {
+		causes.push(...problems);
+		return null;
+	}
+	return normalizeFilter(filter as EventHookFilter);
+}
+
+/** Okta's shape of a stored filter. */
+export function normalizeFilter(filter: EventHookFilter): EventHookFilter {
+	return {
+		type: 'EXPRESSION_LANGUAGE',
+		eventFilterMap: filter.eventFilterMap.map((entry) => ({
+			event: entry.event,
+			condition: { version: null, expression: entry.condition.expression },
+		})),
+	};
+}
+
+/** What is wrong with a filter for a hook subscribing to `items` (empty when nothing is). */
+export function filterProblems(filter: unknown, items: string[]): string[] {
+	const problems: string[] = [];
+	if (!isObj(filter) || !Array.isArray(filter.eventFilterMap))
+		return ['events.filter.eventFilterMap: The field cannot be left blank.'];
+	if (filter.type !== undefined && filter.type !== null && filter.type !== 'EXPRESSION_LANGUAGE')
+		problems.push("events.filter.type: The only supported type is 'EXPRESSION_LANGUAGE'.");
+	const seen = new Set<string>();
+	filter.eventFilterMap.forEach((entry: unknown, i: number) => {
+		const at = `events.filter.eventFilterMap[${i}]`;
+		if (!isObj(entry)) {
+			problems.push(`${at}: Must be an object with event and condition.`);
+			return;
+		}
+		if (!isNonEmptyString(entry.event))
+			problems.push(`${at}.event: The field cannot be left blank.`);
+		else if (!items.includes(entry.event))
+			problems.push(
+				`${at}.event: The event type '${entry.event}' is not one of the event hook's subscribed event types.`,
+			);
+		else if (seen.has(entry.event))
+			problems.push(`${at}.event: The event type '${entry.event}' has more than one filter.`);
+		else seen.add(entry.event);
+		const expression = isObj(entry.condition) ? entry.condition.expression : undefined;
+		if (!isNonEmptyString(expression)) {
+			problems.push(`${at}.condition.expression: The field cannot be left blank.`);
+			return;
+		}
+		try {
+			compileFilterExpression(expression);
+		} catch (error) {
+			if (!(error instanceof ExpressionError)) throw error;
+			problems.push(
+				`${at}.condition.expression: Invalid Okta Expression Language expression: ${error.message}.`,
+			);
+		}
+	});
+	return problems;
 }
 
 function validateChannel(channel: unknown, causes: string[]): SandboxHook['channel'] | undefined {

@@ -16,8 +16,18 @@ import {
 	makeEventOfType,
 	makeMfaPreregisterEvent,
 } from './events';
+import { compileFilterExpression, type EventPredicate } from './eventHookFilter';
+import { eventHookEligibility, requireCatalogType } from './eventTypes';
 import { FaultList, type ActiveFault } from './faults';
-import { channelChanged, HookStore, toApiHook, validateHookBody } from './hooks';
+import {
+	channelChanged,
+	filterProblems,
+	HookStore,
+	normalizeFilter,
+	toApiHook,
+	validateHookBody,
+	type HookValidationContext,
+} from './hooks';
 import { SystemLog } from './logs';
 import { OAuthServer, TOKEN_PATH } from './oauth';
 import type { ServiceApp, ServiceAppInput } from './oauth';
@@ -27,6 +37,9 @@ import type {
 	DeepPartial,
 	DeliverOptions,
 	DeliveryResult,
+	EmitEventSpec,
+	EmitResult,
+	EventHookFilter,
 	Fault,
 	HookPatch,
 	AddLogEventsOptions,
@@ -87,8 +100,16 @@ class Sandbox implements OktaSandbox {
 	private readonly store = new HookStore();
 	private readonly faults = new FaultList();
 	private readonly opts: Required<
-		Omit<SandboxOptions, 'port' | 'token' | 'accessTokenLifetimeSeconds' | 'nonDpopAppProof'>
+		Omit<
+			SandboxOptions,
+			'port' | 'token' | 'accessTokenLifetimeSeconds' | 'nonDpopAppProof' | 'eventHookFilters'
+		>
 	>;
+	/** The org's Early Access feature "event hook filters", and its value at start (for reset()). */
+	private filtersEnabled: boolean;
+	private readonly filtersAtStart: boolean;
+	/** Compiled filter expressions, by source. */
+	private readonly predicates = new Map<string, EventPredicate>();
 	private readonly oauth: OAuthServer;
 	private readonly server: https.Server;
 	private readonly sockets = new Set<Socket>();
@@ -113,6 +134,7 @@ class Sandbox implements OktaSandbox {
 			rateLimitPerMinute: options.rateLimitPerMinute ?? 100,
 			logRateLimitPerMinute: options.logRateLimitPerMinute ?? 60,
 		};
+		this.filtersEnabled = this.filtersAtStart = options.eventHookFilters ?? false;
 		this.oauth = new OAuthServer(() => this.url, {
 			accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds,
 			nonDpopAppProof: options.nonDpopAppProof,
@@ -163,15 +185,13 @@ class Sandbox implements OktaSandbox {
 
 	seedHook(input: SeedHookInput): SandboxHook {
 		const n = this.store.count() + 1;
+		const items = input.eventTypes ?? [MFA_PREREGISTRATION_EVENT];
+		const filter = input.filter ? checkedFilter(input.filter, items) : null;
 		const hook = this.store.insert(
 			{
 				name: input.name ?? `Seeded event hook ${n} ${E.randomAlnum(4)}`,
 				description: null,
-				events: {
-					type: 'EVENT_TYPE',
-					items: input.eventTypes ?? [MFA_PREREGISTRATION_EVENT],
-					filter: null,
-				},
+				events: { type: 'EVENT_TYPE', items: [...items], filter },
 				channel: {
 					type: 'HTTP',
 					version: '1.0.0',
@@ -209,6 +229,8 @@ class Sandbox implements OktaSandbox {
 		if (patch.verificationStatus !== undefined) hook.verificationStatus = patch.verificationStatus;
 		if (patch.uri !== undefined) config.uri = patch.uri;
 		if (patch.eventTypes !== undefined) hook.events.items = [...patch.eventTypes];
+		if (patch.filter !== undefined)
+			hook.events.filter = patch.filter && checkedFilter(patch.filter, hook.events.items);
 		if (patch.headers !== undefined) config.headers = structuredClone(patch.headers);
 		if (patch.secret === null) delete config.authScheme;
 		else if (patch.secret !== undefined || patch.authKey !== undefined) {
@@ -257,10 +279,53 @@ class Sandbox implements OktaSandbox {
 		return makeMfaPreregisterEvent(overrides);
 	}
 
-	makeEventOfType(eventType: string): LogEvent {
-		return eventType === MFA_PREREGISTRATION_EVENT
-			? makeMfaPreregisterEvent()
-			: makeEventOfType(eventType);
+	makeEventOfType(eventType: string, overrides?: DeepPartial<LogEvent>): LogEvent {
+		return makeEventOfType(eventType, overrides);
+	}
+
+	async emitEvents(
+		specs: Array<string | EmitEventSpec>,
+		options: DeliverOptions = {},
+	): Promise<EmitResult> {
+		const wanted = specs.map((spec) => (typeof spec === 'string' ? { eventType: spec } : spec));
+		for (const spec of wanted) {
+			requireCatalogType(spec.eventType);
+			const count = spec.count ?? 1;
+			if (!Number.isInteger(count) || count < 0)
+				throw new Error(`okta-sandbox: count must be an integer >= 0, got ${spec.count}`);
+		}
+		const events = wanted.flatMap((spec) =>
+			Array.from({ length: spec.count ?? 1 }, () =>
+				makeEventOfType(spec.eventType, spec.overrides),
+			),
+		);
+		return { events, deliveries: await this.deliver(events, options) };
+	}
+
+	setEventHookFilters(enabled: boolean): void {
+		this.filtersEnabled = enabled;
+	}
+
+	get eventHookFiltersEnabled(): boolean {
+		return this.filtersEnabled;
+	}
+
+	/** Whether a hook's filter lets the event through (always, without the feature or a filter for its type). */
+	private passesFilter(hook: SandboxHook, event: LogEvent): boolean {
+		if (!this.filtersEnabled || !hook.events.filter) return true;
+		const entry = hook.events.filter.eventFilterMap.find((e) => e.event === event.eventType);
+		if (!entry) return true;
+		const source = entry.condition.expression;
+		let predicate = this.predicates.get(source);
+		if (!predicate) {
+			predicate = compileFilterExpression(source);
+			this.predicates.set(source, predicate);
+		}
+		return predicate(event as unknown as Record<string, unknown>);
+	}
+
+	private validation(): HookValidationContext {
+		return { filtersEnabled: this.filtersEnabled, eligibility: eventHookEligibility };
 	}
 
 	get systemLog(): LogEvent[] {
@@ -296,13 +361,16 @@ class Sandbox implements OktaSandbox {
 			if (!hook) throw new Error(`okta-sandbox: no hook ${options.hookId}`);
 			targets = [{ hook, events }];
 		} else {
-			// Okta delivers only to ACTIVE and VERIFIED hooks, and only the event types they subscribe to.
+			// Okta delivers only to ACTIVE and VERIFIED hooks, only the event types they subscribe to,
+			// and, with the event hook filters feature, only the events their filter lets through.
 			targets = this.store
 				.all()
 				.filter((h) => h.status === 'ACTIVE' && h.verificationStatus === 'VERIFIED')
 				.map((hook) => ({
 					hook,
-					events: events.filter((e) => hook.events.items.includes(e.eventType)),
+					events: events.filter(
+						(e) => hook.events.items.includes(e.eventType) && this.passesFilter(hook, e),
+					),
 				}))
 				.filter((t) => t.events.length > 0);
 		}
@@ -470,6 +538,7 @@ class Sandbox implements OktaSandbox {
 		this.log.clear();
 		this.logWindow = { start: 0, count: 0 };
 		this.faults.clear();
+		this.filtersEnabled = this.filtersAtStart;
 	}
 
 	async close(): Promise<void> {
@@ -617,7 +686,7 @@ class Sandbox implements OktaSandbox {
 			if (raw.json === undefined) return { status: 400, body: E.malformedBody() };
 		}
 		if (route.op === 'create') {
-			const v = validateHookBody(raw.json);
+			const v = validateHookBody(raw.json, this.validation());
 			if (!v.ok) return { status: 400, body: E.validationFailed(v.causes) };
 			if (this.store.nameTaken(v.value.name)) {
 				return {
@@ -647,7 +716,7 @@ class Sandbox implements OktaSandbox {
 			case 'get':
 				return { status: 200, body: toApiHook(hook, org) };
 			case 'replace': {
-				const v = validateHookBody(raw.json);
+				const v = validateHookBody(raw.json, this.validation());
 				if (!v.ok) return { status: 400, body: E.validationFailed(v.causes) };
 				if (this.store.nameTaken(v.value.name, hook.id)) {
 					return {
@@ -760,6 +829,13 @@ class Sandbox implements OktaSandbox {
 			'X-Rate-Limit-Reset': String((minute + 60_000) / 1000),
 		};
 	}
+}
+
+/** A side-door filter (seedHook, updateHook) in Okta's stored shape; throws when Okta would refuse it. */
+function checkedFilter(filter: EventHookFilter, items: string[]): EventHookFilter {
+	const problems = filterProblems(filter, items);
+	if (problems.length) throw new Error(`okta-sandbox: ${problems.join(' ')}`);
+	return normalizeFilter(filter);
 }
 
 function safeDecode(segment: string): string {

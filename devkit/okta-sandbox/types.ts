@@ -45,6 +45,11 @@ export interface SandboxOptions {
 	accessTokenLifetimeSeconds?: number;
 	/** A DPoP proof from an app without DPoP: 'ignore' (default, Bearer token) or 'reject' (invalid_dpop_proof). */
 	nonDpopAppProof?: 'ignore' | 'reject';
+	/**
+	 * Whether the org has Okta's self-service Early Access feature "event hook filters"; default
+	 * false (Okta's default). See setEventHookFilters().
+	 */
+	eventHookFilters?: boolean;
 }
 
 export interface AuthScheme {
@@ -98,6 +103,8 @@ export interface SeedHookInput {
 	/** Default VERIFIED: a hook left behind was usually working. */
 	verificationStatus?: VerificationStatus;
 	createdBy?: string;
+	/** An event hook filter (its entries must name eventTypes; expressions must compile). */
+	filter?: EventHookFilter | null;
 }
 
 export interface HookPatch {
@@ -110,6 +117,25 @@ export interface HookPatch {
 	secret?: string | null;
 	authKey?: string;
 	headers?: HeaderPair[];
+	/** A new event hook filter (checked like seedHook's); null removes it. */
+	filter?: EventHookFilter | null;
+}
+
+/** Events of one type for emitEvents(). */
+export interface EmitEventSpec {
+	/** An event type of Okta's catalog (nodes/events/eventTypeCatalog.ts). */
+	eventType: string;
+	/** Default 1. */
+	count?: number;
+	/** Merged into each event made (objects recursively; arrays, e.g. `target`, replace). */
+	overrides?: DeepPartial<LogEvent>;
+}
+
+export interface EmitResult {
+	/** The events made, in the order given; each is in the System Log. */
+	events: LogEvent[];
+	/** One per hook that got any of them (see deliver()). */
+	deliveries: DeliveryResult[];
 }
 
 export interface RecordedRequest {
@@ -266,9 +292,21 @@ export interface OktaSandbox {
 	clearRequests(): void;
 	outbound: OutboundRecord[];
 	makeEvent(overrides?: DeepPartial<LogEvent>): LogEvent;
-	makeEventOfType(eventType: string): LogEvent;
+	/** A plausible event of any type (see events.ts makeEventOfType); not logged, not delivered. */
+	makeEventOfType(eventType: string, overrides?: DeepPartial<LogEvent>): LogEvent;
 	deliver(events: LogEvent[], options?: DeliverOptions): Promise<DeliveryResult[]>;
 	emit(count?: number): Promise<DeliveryResult[]>;
+	/**
+	 * Okta records events of the given catalog types (a string is one event of that type) in the
+	 * System Log and delivers them like deliver(): each ACTIVE, VERIFIED hook gets, in one
+	 * delivery, those of the types it subscribes to that pass its filter. Throws for a type
+	 * outside Okta's catalog.
+	 */
+	emitEvents(events: Array<string | EmitEventSpec>, options?: DeliverOptions): Promise<EmitResult>;
+	/** Turns the org's Early Access feature "event hook filters" on or off. */
+	setEventHookFilters(enabled: boolean): void;
+	/** Whether the org has the feature "event hook filters". */
+	readonly eventHookFiltersEnabled: boolean;
 	/** Every System Log event (delivered, emitted or added), in persistence order; a copy. */
 	readonly systemLog: LogEvent[];
 	/**
@@ -282,7 +320,10 @@ export interface OktaSandbox {
 	injectFault(fault: Fault): void;
 	rateLimit(op: Op | string, times: number, resetInSeconds: number): void;
 	clearFaults(): void;
-	/** Clears hooks, requests, deliveries and faults; keeps the API token and the service apps. */
+	/**
+	 * Clears hooks, requests, deliveries, the System Log and faults, and sets the event hook
+	 * filters feature back to its start option; keeps the API token and the service apps.
+	 */
 	reset(): void;
 	close(): Promise<void>;
 	/** Registers an OAuth 2.0 service app (API Services app) with its public key; see oauth.ts. */
