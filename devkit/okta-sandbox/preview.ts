@@ -4,12 +4,21 @@
  * delivery to the hook's URL with the hook's headers, filled from a recent real event of that type
  * in the System Log, or with sample values (undetermined fields null) when there is none; event
  * hook filters do not apply. Choices where Okta is silent: the hook's status does not matter, the
- * type must be one the hook subscribes to (the console offers only those), the real event is sent
- * as the System Log has it (same uuid), a sample gets a fresh uuid, and there is no retry (the
- * console shows the one answer). A preview is not a System Log event.
+ * type must be an event-hook-eligible type of Okta's catalog that the hook subscribes to (the
+ * console offers only those), the real event is sent as the System Log has it (same uuid), a
+ * sample gets a fresh uuid, and there is no retry (the console shows the one answer). A preview
+ * is not a System Log event. A sample's displayMessage and target types are the ones the sandbox
+ * gives events of the type (events.ts); ids, names and places are null.
  */
 import { randomUUID } from 'crypto';
-import { FACTOR_DETAIL_KEYS, FACTOR_TARGET_TYPE, MFA_PREREGISTRATION_EVENT } from './events';
+import {
+	displayMessageFor,
+	FACTOR_DETAIL_KEYS,
+	FACTOR_TARGET_TYPE,
+	MFA_PREREGISTRATION_EVENT,
+	targetTypesFor,
+} from './events';
+import { eventHookEligibility, findEventType } from './eventTypes';
 import { call } from './outbound';
 import type { DeliveryAttempt, OktaSandbox, SandboxHook } from './types';
 
@@ -42,6 +51,10 @@ const identity = { id: null, type: null, alternateId: null, displayName: null, d
 /** What the event type itself determines; who, where and which key are undetermined: null. */
 export function sampleEvent(eventType: string): Record<string, unknown> {
 	const mfa = eventType === MFA_PREREGISTRATION_EVENT;
+	const targets = targetTypesFor(eventType, findEventType(eventType)?.name).map((type) => ({
+		...identity,
+		type,
+	}));
 	return {
 		uuid: randomUUID(),
 		published: new Date().toISOString(),
@@ -49,7 +62,7 @@ export function sampleEvent(eventType: string): Record<string, unknown> {
 		version: '0',
 		severity: 'INFO',
 		legacyEventType: null,
-		displayMessage: mfa ? 'MFA Preregistration initiated' : null,
+		displayMessage: displayMessageFor(eventType),
 		actor: identity,
 		client: null,
 		device: null,
@@ -65,7 +78,9 @@ export function sampleEvent(eventType: string): Record<string, unknown> {
 						detailEntry: Object.fromEntries(FACTOR_DETAIL_KEYS.map((key) => [key, null])),
 					},
 				]
-			: null,
+			: targets.length
+				? targets
+				: null,
 		transaction: null,
 		debugContext: { debugData: null },
 		request: null,
@@ -94,6 +109,10 @@ export async function deliverPreview(
 ): Promise<PreviewResult> {
 	const hook = sb.hook(hookId);
 	if (!hook) throw new Error(`okta-sandbox: no hook ${hookId}`);
+	if (eventHookEligibility(eventType) !== 'eligible')
+		throw new Error(
+			`okta-sandbox: ${eventType} is not an event-hook-eligible event type of Okta's catalog`,
+		);
 	if (!hook.events.items.includes(eventType))
 		throw new Error(`okta-sandbox: hook ${hookId} does not subscribe to ${eventType}`);
 	const { event, filledFrom } = previewEvent(sb.systemLog, eventType);
