@@ -21,9 +21,11 @@ import { OKTA_CREDENTIALS } from '../../../nodes/events/authentication';
 import { SeenEvents } from '../../../nodes/events/seenEvents';
 import {
 	cursorFromNextLink,
+	filterOfCursor,
 	firstLogCursor,
 	latestLogEvent,
 	linksWithRel,
+	logFilterOf,
 	readLog,
 } from '../../../nodes/okta/systemLog';
 import type { LogCursor, LogRead } from '../../../nodes/okta/systemLog';
@@ -113,6 +115,93 @@ describe('the first polling query', () => {
 		expect(params.has('until')).toBe(false);
 		expect(Date.now() - Date.parse(params.get('since')!)).toBeGreaterThanOrEqual(60_000);
 		expect(new URLSearchParams(start(5000).split('?')[1]).get('limit')).toBe('1000');
+	});
+});
+
+describe('the query for several event types and more conditions', () => {
+	const SINCE = new Date('2026-11-30T12:00:00.000Z');
+	const [A, B, C] = ['user.lifecycle.create', 'group.user_membership.add', 'user.session.start'];
+
+	it('is `eventType eq "x"` for one type, exactly as the trigger has always stored it', () => {
+		const one = `eventType eq "${MFA_PREREGISTRATION_EVENT}"`;
+		expect(logFilterOf(MFA_PREREGISTRATION_EVENT)).toBe(one);
+		expect(logFilterOf({ eventTypes: MFA_PREREGISTRATION_EVENT })).toBe(one);
+		expect(logFilterOf({ eventTypes: [MFA_PREREGISTRATION_EVENT] })).toBe(one);
+		expect(logFilterOf({ eventTypes: [MFA_PREREGISTRATION_EVENT], filter: '  ' })).toBe(one);
+		expect(firstLogCursor({ eventTypes: [MFA_PREREGISTRATION_EVENT] }, SINCE, 200)).toBe(
+			firstLogCursor(MFA_PREREGISTRATION_EVENT, SINCE, 200),
+		);
+	});
+
+	it('joins several types with `or`, in the order chosen', () => {
+		expect(logFilterOf({ eventTypes: [A, B, C] })).toBe(
+			`eventType eq "${A}" or eventType eq "${B}" or eventType eq "${C}"`,
+		);
+	});
+
+	it('adds more conditions with `and`, in brackets, the types bracketed when there are several', () => {
+		expect(logFilterOf({ eventTypes: [A], filter: ' outcome.result eq "SUCCESS" ' })).toBe(
+			`eventType eq "${A}" and (outcome.result eq "SUCCESS")`,
+		);
+		// Without the brackets `a or b and x` would be `a or (b and x)`.
+		expect(
+			logFilterOf({
+				eventTypes: [A, B],
+				filter: 'outcome.result eq "SUCCESS" or outcome.result eq "ALLOW"',
+			}),
+		).toBe(
+			`(eventType eq "${A}" or eventType eq "${B}") and (outcome.result eq "SUCCESS" or outcome.result eq "ALLOW")`,
+		);
+	});
+
+	it('escapes quotes and backslashes in a type id', () => {
+		expect(logFilterOf('a"b\\c')).toBe('eventType eq "a\\"b\\\\c"');
+	});
+
+	it('is what a first cursor queries, and filterOfCursor reads it back', () => {
+		const selection = { eventTypes: [A, B], filter: 'actor.alternateId eq "admin@example.com"' };
+		const cursor = firstLogCursor(selection, SINCE, 500);
+		const params = new URLSearchParams(cursor.split('?')[1]);
+		expect(cursor.startsWith('/api/v1/logs?')).toBe(true);
+		expect(Object.fromEntries(params)).toEqual({
+			filter: logFilterOf(selection),
+			since: SINCE.toISOString(),
+			sortOrder: 'ASCENDING',
+			limit: '500',
+		});
+		expect(filterOfCursor(cursor)).toBe(logFilterOf(selection));
+		expect(filterOfCursor(firstLogCursor(A, SINCE))).toBe(`eventType eq "${A}"`);
+		expect(filterOfCursor('/api/v1/logs?after=abc&limit=1000')).toBeNull();
+		expect(filterOfCursor('/api/v1/logs')).toBeNull();
+	});
+
+	it('reads the events of every chosen type that meet the conditions, and no other, with one request', async () => {
+		const success = (type: string) => sb.makeEventOfType(type);
+		const failed = (type: string) => ({
+			...sb.makeEventOfType(type),
+			outcome: { result: 'FAILURE', reason: 'sandbox' },
+		});
+		const logged = sb.addLogEvents([
+			success(A),
+			success(C),
+			failed(B),
+			success(B),
+			success(MFA_PREREGISTRATION_EVENT),
+			failed(A),
+		]);
+		const cursor = firstLogCursor(
+			{ eventTypes: [A, B], filter: 'outcome.result eq "SUCCESS"' },
+			new Date(Date.now() - 60_000),
+		);
+		const result = await read(cursor);
+		expect(uuids(result)).toEqual([logged[0].uuid, logged[3].uuid]);
+		expect(logRequests()).toHaveLength(1);
+		expect(logRequests()[0].query.filter).toBe(
+			`(eventType eq "${A}" or eventType eq "${B}") and (outcome.result eq "SUCCESS")`,
+		);
+		// The next links keep the query: a later event of either type is read from them.
+		const [later] = sb.addLogEvents([success(B)]);
+		expect(uuids(await read(result.cursor))).toEqual([later.uuid]);
 	});
 });
 
