@@ -1,7 +1,7 @@
 /**
  * `npm run test:compat`: the compatibility matrix. For each n8n release in devkit/n8n/compat.ts
  * (or the ones given), installs it once into .cache/n8n-<version>, runs the real-n8n suites in it
- * with the built package, keeps jest's results in .cache/compat/<version>.json, and prints the
+ * with the built package, keeps the counts in docs/compat.json (merged run by run), and prints the
  * table (n8n release × suite) that the README's "Compatibility" section holds.
  *
  *   npm run build && npm run test:compat               # every release in the matrix
@@ -37,26 +37,33 @@ export const SUITES: Record<string, { file: string; proves: string }> = {
 	preview: { file: 'preview.test.ts', proves: "Okta's Preview as a test event" },
 	polling: { file: 'pollTrigger.test.ts', proves: 'polling trigger: cursor across restarts' },
 	editor: { file: 'editor.test.ts', proves: 'the editor loads the nodes and the example' },
+	okta: {
+		file: 'oktaTrigger.test.ts',
+		proves:
+			'Okta Trigger pair: chosen types only, recovery of both, selection replaced, one log read a poll',
+	},
 };
 
 interface JestResult {
 	testResults: { name: string; assertionResults: { status: string; title: string }[] }[];
 }
 
-function cell(result: JestResult | undefined, file: string): string {
-	const suite = result?.testResults.find((t) => t.name.endsWith(`/${file}`));
-	if (!suite) return '–';
-	const passed = suite.assertionResults.filter((a) => a.status === 'passed').length;
-	const failed = suite.assertionResults.filter((a) => a.status === 'failed').length;
-	if (failed === 0 && passed > 0) return `✅ ${passed}`;
-	return `❌ ${failed} of ${passed + failed}`;
+/**
+ * What the matrix measured, per release and e2e file: tests passed and failed. Kept in the
+ * repository (docs/compat.json), merged run by run, so the table needs no re-run of every release.
+ */
+type Summary = Record<string, Record<string, { passed: number; failed: number }>>;
+const SUMMARY = path.join(ROOT, 'docs', 'compat.json');
+
+function readSummary(): Summary {
+	return fs.existsSync(SUMMARY) ? (JSON.parse(fs.readFileSync(SUMMARY, 'utf8')) as Summary) : {};
 }
 
-function readResult(version: string): JestResult | undefined {
-	const file = path.join(RESULTS, `${version}.json`);
-	return fs.existsSync(file)
-		? (JSON.parse(fs.readFileSync(file, 'utf8')) as JestResult)
-		: undefined;
+function cell(version: string, file: string): string {
+	const counts = readSummary()[version]?.[file];
+	if (!counts) return '–';
+	if (counts.failed === 0 && counts.passed > 0) return `✅ ${counts.passed}`;
+	return `❌ ${counts.failed} of ${counts.passed + counts.failed}`;
 }
 
 function support(version: string): string {
@@ -71,8 +78,7 @@ export function table(versions: readonly string[]): string {
 		`|---|---|${columns.map(() => '---').join('|')}|`,
 	];
 	for (const version of versions) {
-		const result = readResult(version);
-		const cells = columns.map((c) => cell(result, SUITES[c].file));
+		const cells = columns.map((c) => cell(version, SUITES[c].file));
 		lines.push(`| ${version} | ${support(version)} | ${cells.join(' | ')} |`);
 	}
 	lines.push('');
@@ -84,15 +90,37 @@ export function table(versions: readonly string[]): string {
 	return lines.join('\n');
 }
 
-/** A run of some suites replaces those suites' results for the release and keeps the others. */
+/** The table of every matrix release measured (and those just run). */
+export function matrixTable(alsoRun: readonly string[] = []): string {
+	return table(MATRIX_N8N.filter((v) => readSummary()[v] || alsoRun.includes(v)));
+}
+
+/** The README's table as it stands. */
+export function readmeTable(): string {
+	const readme = fs.readFileSync(README, 'utf8');
+	const from = readme.indexOf(START);
+	const to = readme.indexOf(END);
+	if (from < 0 || to < 0) throw new Error(`README has no ${START} … ${END} section`);
+	return readme.slice(from + START.length, to).trim();
+}
+
+/** A run of some suites replaces those suites' counts for the release and keeps the others. */
 function mergeResult(version: string, runFile: string): void {
 	if (!fs.existsSync(runFile)) return;
 	const run = JSON.parse(fs.readFileSync(runFile, 'utf8')) as JestResult;
-	const kept = (readResult(version)?.testResults ?? []).filter(
-		(old) => !run.testResults.some((fresh) => fresh.name === old.name),
+	const summary = readSummary();
+	const release = (summary[version] ??= {});
+	for (const suite of run.testResults) {
+		const count = (status: string) =>
+			suite.assertionResults.filter((a) => a.status === status).length;
+		release[path.basename(suite.name)] = { passed: count('passed'), failed: count('failed') };
+	}
+	const ordered = Object.fromEntries(
+		Object.keys(summary)
+			.sort((a, b) => (isOlderRelease(a, b) ? -1 : isOlderRelease(b, a) ? 1 : 0))
+			.map((v) => [v, summary[v]]),
 	);
-	const merged: JestResult = { testResults: [...kept, ...run.testResults] };
-	fs.writeFileSync(path.join(RESULTS, `${version}.json`), JSON.stringify(merged));
+	fs.writeFileSync(SUMMARY, JSON.stringify(ordered, null, '\t') + '\n');
 	fs.rmSync(runFile);
 }
 
@@ -139,7 +167,7 @@ function main(): void {
 	);
 	const matrix = versions.length > 0 ? versions : MATRIX_N8N;
 	if (!args.includes('--table-only')) runMatrix(matrix, suites);
-	const rendered = table(MATRIX_N8N.filter((v) => readResult(v) || matrix.includes(v)));
+	const rendered = matrixTable(matrix);
 	console.log(rendered);
 	if (args.includes('--write-readme')) {
 		const readme = fs.readFileSync(README, 'utf8');
