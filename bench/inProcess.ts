@@ -5,11 +5,12 @@
  * - the resident size of the duplicate filter after 1,000,000 distinct events.
  * Run with `node --expose-gc` (bench/run.ts does). Prints JSON; writes nothing itself.
  */
-import { toCardItem } from '../nodes/events/eventItem';
+import { toEventItem } from '../nodes/events/eventItem';
 import { readDelivery } from '../nodes/events/delivery';
 import { SeenEvents, UUIDS_PER_REGISTRATION } from '../nodes/events/seenEvents';
-import { makeMfaPreregisterEvent } from '../devkit/okta-sandbox/events';
+import { makeEventOfType, makeMfaPreregisterEvent } from '../devkit/okta-sandbox/events';
 import { MFA_PREREGISTRATION } from '../nodes/events/mfaPreregistration';
+import type { Subscription } from '../nodes/events/subscription';
 
 const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 const HEADERS = {
@@ -19,7 +20,42 @@ const HEADERS = {
 	authorization: SECRET,
 };
 
-function deliveryText(eventCount: number): string {
+/** Five event types an org sends side by side; the Okta Trigger rows choose some of them. */
+const MIXED_TYPES = [
+	'user.lifecycle.create',
+	'group.user_membership.add',
+	'user.lifecycle.deactivate',
+	'user.session.start',
+	'system.mfa.preregister.initiate',
+];
+
+/** What each row measures: the MFA trigger on its own event, or the Okta Trigger on a mixed delivery. */
+interface Case {
+	label: string;
+	subscription: Subscription;
+	/** The event at position `index` of the delivery. */
+	event: (index: number) => unknown;
+}
+
+const MFA_CASE: Case = {
+	label: 'MFA Preregistration Trigger',
+	subscription: MFA_PREREGISTRATION,
+	event: () => makeMfaPreregisterEvent(),
+};
+
+function mixedCase(chosen: number): Case {
+	return {
+		label: `Okta Trigger, ${chosen} of ${MIXED_TYPES.length} types chosen, mixed delivery`,
+		subscription: {
+			label: 'Okta Trigger',
+			eventTypes: MIXED_TYPES.slice(0, chosen),
+			profile: 'event',
+		},
+		event: (index) => makeEventOfType(MIXED_TYPES[index % MIXED_TYPES.length]),
+	};
+}
+
+function deliveryText(eventCount: number, which: Case): string {
 	return JSON.stringify({
 		eventType: 'com.okta.event_hook',
 		eventTypeVersion: '1.0',
@@ -28,7 +64,7 @@ function deliveryText(eventCount: number): string {
 		eventId: 'bench-delivery',
 		eventTime: new Date().toISOString(),
 		contentType: 'application/json',
-		data: { events: Array.from({ length: eventCount }, () => makeMfaPreregisterEvent()) },
+		data: { events: Array.from({ length: eventCount }, (_, index) => which.event(index)) },
 	});
 }
 
@@ -43,8 +79,11 @@ function time(rounds: number, iterations: number, work: () => unknown): number {
 	return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
 }
 
-function deliveryCost(eventCount: number) {
-	const text = deliveryText(eventCount);
+function deliveryCost(eventCount: number, which: Case = MFA_CASE) {
+	const text = deliveryText(eventCount, which);
+	const kept = JSON.parse(text).data.events.filter((event: { eventType: string }) =>
+		which.subscription.eventTypes.includes(event.eventType),
+	).length;
 	const iterations = Math.max(20, Math.round(20_000 / eventCount));
 	const parse = () => JSON.parse(text);
 	// A fresh filter each call: every event is new, so every event is mapped (the worst case).
@@ -53,12 +92,12 @@ function deliveryCost(eventCount: number) {
 			headers: HEADERS,
 			body: JSON.parse(text),
 			secret: SECRET,
-			eventTypes: MFA_PREREGISTRATION.eventTypes,
+			eventTypes: which.subscription.eventTypes,
 			seen: new SeenEvents(UUIDS_PER_REGISTRATION),
 		});
-		if (!('events' in verdict) || verdict.events.length !== eventCount)
+		if (!('events' in verdict) || verdict.events.length !== kept)
 			throw new Error('benchmark delivery rejected');
-		return verdict.events.map(toCardItem);
+		return verdict.events.map((source) => toEventItem(source, which.subscription.profile));
 	};
 	// Warm both paths up before measuring; then alternate, so drift hits both alike.
 	time(3, iterations, parse);
@@ -73,7 +112,9 @@ function deliveryCost(eventCount: number) {
 	totalNs /= 3;
 	const triggerNs = Math.max(0, totalNs - parseNs);
 	return {
+		trigger: which.label,
 		events: eventCount,
+		items: kept,
 		bodyBytes: Buffer.byteLength(text),
 		jsonParseNsPerEvent: parseNs / eventCount,
 		triggerNsPerEvent: triggerNs / eventCount,
@@ -125,7 +166,11 @@ function filterMemory(distinctEvents: number) {
 }
 
 const result = {
-	deliveryCost: [1, 10, 100].map(deliveryCost),
+	deliveryCost: [
+		...[1, 10, 100].map((events) => deliveryCost(events)),
+		deliveryCost(100, mixedCase(2)),
+		deliveryCost(100, mixedCase(MIXED_TYPES.length)),
+	],
 	duplicateFilter: filterMemory(1_000_000),
 };
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

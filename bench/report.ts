@@ -575,19 +575,23 @@ ${settingsSection(results)}
 ## 3. In-process cost against JSON.parse (bench/inProcess.ts)
 
 The work \`webhook()\` does per delivery (authenticate, check the envelope, filter duplicates, sort, map every event to the
-card's item) against \`JSON.parse\` of the same body, which n8n does before \`webhook()\` runs; median of timed rounds,
+item) against \`JSON.parse\` of the same body, which n8n does before \`webhook()\` runs; median of timed rounds,
 alternating, on Node ${m.benchNode}.
 
 ${table(
 	[
+		'trigger',
 		'events / delivery',
+		'items',
 		'body bytes',
 		'JSON.parse ns/event',
 		'trigger ns/event',
 		'trigger / JSON.parse',
 	],
 	inProc.deliveryCost.map((c: any) => [
+		c.trigger ?? 'MFA Preregistration Trigger',
 		c.events,
+		c.items ?? c.events,
 		c.bodyBytes.toLocaleString('en-US'),
 		fmt(c.jsonParseNsPerEvent, 0),
 		fmt(c.triggerNsPerEvent, 0),

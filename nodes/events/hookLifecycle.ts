@@ -10,11 +10,14 @@ import {
 	listEventHooks,
 	verifyEventHook,
 } from '../okta/eventHooks';
-import { oktaApiStatus } from '../okta/errors';
+import { oktaApiStatus, oktaErrorCode } from '../okta/errors';
 import type { OktaEventHook } from '../okta/eventHooks';
 import type { Subscription } from './subscription';
 import { recoveryStart, recoversMissedEvents } from './recovery';
 import type { StoredRecovery } from './recovery';
+
+/** Okta's code for a request that needs a feature the org does not have. */
+const FEATURE_NOT_ENABLED = 'E0000015';
 
 /** What the node keeps in its static data about its Okta hook. The secret never leaves it but to Okta. */
 export interface HookRegistration extends StoredRecovery {
@@ -205,8 +208,14 @@ async function createOwnHook(
 		(error: NodeApiError) => ({ error }),
 	);
 	if ('hook' in refusal) return refusal.hook;
-	if (oktaApiStatus(refusal.error) !== 400) throw refusal.error;
-	if (subscription.hookFilter) explainFilterRefusal(refusal.error);
+	const status = oktaApiStatus(refusal.error);
+	// A filter in an org without the feature: 400, or E0000015 (a feature not enabled: 403).
+	if (
+		subscription.hookFilter &&
+		(status === 400 || oktaErrorCode(refusal.error) === FEATURE_NOT_ENABLED)
+	)
+		explainFilterRefusal(refusal.error);
+	if (status !== 400) throw refusal.error;
 	const leftBehind = (await listEventHooks.call(context)).filter((hook) => isOurs(context, hook));
 	if (leftBehind.length === 0) throw refusal.error;
 	for (const hook of leftBehind) await removeOrSayWhich(context, hook.id);

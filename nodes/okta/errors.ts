@@ -154,6 +154,7 @@ export function oktaApiError(
 		httpCode: String(status),
 	});
 	error.context.oktaApiStatus = status;
+	if (typeof body.errorCode === 'string') error.context.oktaErrorCode = body.errorCode;
 	return error;
 }
 
@@ -161,6 +162,13 @@ export function oktaApiError(
  * The HTTP status of an answer from Okta's Management API behind an error from oktaApiError; undefined
  * for the token endpoint's refusals and for network failures, which merely share some status codes.
  */
+/** Okta's `errorCode` (E0000…) of an error made by oktaApiError, else undefined. */
+export function oktaErrorCode(error: unknown): string | undefined {
+	const code = (error as { context?: { oktaErrorCode?: unknown } } | undefined)?.context
+		?.oktaErrorCode;
+	return typeof code === 'string' ? code : undefined;
+}
+
 export function oktaApiStatus(error: unknown): number | undefined {
 	const status = (error as { context?: { oktaApiStatus?: unknown } } | undefined)?.context
 		?.oktaApiStatus;
