@@ -1,33 +1,44 @@
 /**
- * Writes examples/yubikey-shipment.workflow.json from the project's own parts (see
- * devkit/n8n/exampleWorkflow.ts). Keeps the file's sample delivery and maps it again, so a change
- * of the card's mapping or of the shipment node shows up here; `--new-event` makes a new sample.
- *   npx tsx scripts/example-data.ts [--new-event]
+ * Writes the example workflows under examples/ from the project's own parts, all with one builder
+ * (devkit/n8n/exampleWorkflow.ts). Keeps each file's sample delivery and maps it again, so a change
+ * of a trigger's mapping or of a devkit node shows up here; `--new-event` makes a new sample. Name
+ * files to write only those (default: every example).
+ *   npx tsx scripts/example-data.ts [--new-event] [okta-user-welcome.workflow.json …]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import {
-	EXAMPLE_WORKFLOW_FILE,
+	EXAMPLES,
 	buildExampleWorkflow,
 	deliveryOf,
-	exampleDelivery,
+	readExample,
+	type ExampleSpec,
 } from '../devkit/n8n/exampleWorkflow';
-import { TRIGGER_NODE_NAME } from '../devkit/n8n/workflows';
+
+async function write(spec: ExampleSpec, newEvent: boolean): Promise<void> {
+	const keep = fs.existsSync(spec.file) && !newEvent;
+	const delivery = keep ? deliveryOf(readExample(spec).pinned) : undefined;
+	const text = JSON.stringify(buildExampleWorkflow(delivery, spec), null, '\t');
+	const config = await resolveConfig(spec.file);
+	fs.mkdirSync(path.dirname(spec.file), { recursive: true });
+	fs.writeFileSync(spec.file, await format(text, { ...config, parser: 'json' }));
+	console.log(`${keep ? 'mapped again' : 'new sample event'}: ${spec.file}`);
+}
 
 async function main(): Promise<void> {
-	const keep = fs.existsSync(EXAMPLE_WORKFLOW_FILE) && !process.argv.includes('--new-event');
-	const delivery = keep
-		? deliveryOf(
-				JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW_FILE, 'utf8')).pinData[TRIGGER_NODE_NAME][0]
-					.json,
-			)
-		: exampleDelivery();
-	const text = JSON.stringify(buildExampleWorkflow(delivery), null, '\t');
-	const config = await resolveConfig(EXAMPLE_WORKFLOW_FILE);
-	fs.mkdirSync(path.dirname(EXAMPLE_WORKFLOW_FILE), { recursive: true });
-	fs.writeFileSync(EXAMPLE_WORKFLOW_FILE, await format(text, { ...config, parser: 'json' }));
-	console.log(`${keep ? 'mapped again' : 'new sample event'}: ${EXAMPLE_WORKFLOW_FILE}`);
+	const args = process.argv.slice(2);
+	const named = args.filter((arg) => !arg.startsWith('--')).map((arg) => path.basename(arg));
+	const unknown = named.filter(
+		(name) => !EXAMPLES.some((spec) => path.basename(spec.file) === name),
+	);
+	if (unknown.length)
+		throw new Error(
+			`no such example: ${unknown.join(', ')} (examples: ${EXAMPLES.map((spec) => path.basename(spec.file)).join(', ')})`,
+		);
+	for (const spec of EXAMPLES)
+		if (!named.length || named.includes(path.basename(spec.file)))
+			await write(spec, args.includes('--new-event'));
 }
 
 main().catch((error) => {
