@@ -23,6 +23,7 @@ import {
 } from './workflows';
 import { startOktaSandbox } from '../okta-sandbox';
 import { getTestPki } from '../okta-sandbox/pki';
+import { CARD_FIELDS } from '../itemFields';
 
 export { waitFor, MFA_PREREGISTRATION_EVENT, TRIGGER_NODE_NAME };
 
@@ -49,22 +50,7 @@ export interface Stack {
 export const INSTALL_TIMEOUT_MS = 15 * 60 * 1000;
 
 /** The card's fields every item must carry. */
-export const ITEM_FIELDS = [
-	'dateAndTime',
-	'message',
-	'eventId',
-	'eventType',
-	'eventTime',
-	'version',
-	'actor',
-	'oktaUser',
-	'mfaFactor',
-	'uuid',
-	'eventDetails',
-	'headers',
-	'source',
-	'debugContext',
-];
+export const ITEM_FIELDS = CARD_FIELDS;
 
 export async function startStack(
 	options: Partial<StartN8nOptions> = {},

@@ -17,6 +17,7 @@ import type { OktaMfaPreregistrationTrigger } from '../../../nodes/OktaMfaPrereg
 import { startN8nWebhookHost } from '../OktaMfaPreregistrationTrigger/n8nWebhookHost';
 import type { N8nWebhookHost } from '../OktaMfaPreregistrationTrigger/n8nWebhookHost';
 import { failure } from '../../support/failure';
+import { EVENT_ITEM_FIELDS } from '../../../devkit/itemFields';
 
 const CREATE = 'user.lifecycle.create';
 const GROUP_ADD = 'group.user_membership.add';
@@ -25,24 +26,7 @@ const MFA = 'system.mfa.preregister.initiate';
 /** In Okta's catalog, but not allowed in event hooks. */
 const NOT_FOR_HOOKS = 'policy.evaluate_sign_on';
 
-const EVENT_KEYS = [
-	'dateAndTime',
-	'message',
-	'eventId',
-	'eventType',
-	'eventTime',
-	'version',
-	'actor',
-	'oktaUser',
-	'uuid',
-	'eventDetails',
-	'headers',
-	'source',
-	'debugContext',
-	'outcome',
-	'client',
-	'targets',
-];
+const EVENT_KEYS = EVENT_ITEM_FIELDS;
 
 const property = (name: string): INodeProperties =>
 	new OktaTrigger().description.properties.find((candidate) => candidate.name === name)!;

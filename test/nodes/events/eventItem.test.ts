@@ -2,6 +2,7 @@ import { toCardItem, toEventItem } from '../../../nodes/events/eventItem';
 import type { CardSource } from '../../../nodes/events/eventItem';
 import { makeEventOfType, makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
 import { expectOktaSchema } from '../../../devkit/okta-spec/schemas';
+import { EVENT_ITEM_FIELDS } from '../../../devkit/itemFields';
 
 const CARD_KEYS = [
 	'dateAndTime',
@@ -152,24 +153,7 @@ describe('the card fields of one MFA preregistration event', () => {
 });
 
 describe("the Okta Trigger's items (the 'event' profile)", () => {
-	const EVENT_KEYS = [
-		'dateAndTime',
-		'message',
-		'eventId',
-		'eventType',
-		'eventTime',
-		'version',
-		'actor',
-		'oktaUser',
-		'uuid',
-		'eventDetails',
-		'headers',
-		'source',
-		'debugContext',
-		'outcome',
-		'client',
-		'targets',
-	];
+	const EVENT_KEYS = EVENT_ITEM_FIELDS;
 	const CARD_SHARED = CARD_KEYS.filter((key) => key !== 'mfaFactor');
 
 	const user = { id: '00u1', type: 'User', alternateId: 'jane@example.com', displayName: 'Jane' };
