@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end tests in CI: the built package inside real n8n releases, both ends of the supported
 # range (devkit/n8n/compat.ts), with the Okta sandbox as Okta and Debian's Chromium for the editor.
-# Newest: every suite. Oldest: the event-hook trigger's suites (the polling suite, the longest, and
-# the editor run once, on the newest). Expects `npm ci` to have run (node_modules present).
-# Cold (no .cache/n8n-<version>): installs Node 24 + that n8n first (a few minutes, ~2.8 GB each).
-# Logs: test-results/n8n-*.log. Screenshots: docs/screenshots/.
+# Every suite runs on both ends, the two ends side by side (each its own n8n, sandbox and ports;
+# most of a suite's time is waiting for Okta's retry, recovery's settle time or n8n's minute
+# polls). Expects `npm ci` to have run (node_modules present). Cold (no .cache/n8n-<version>):
+# installs Node 24 + that n8n first (a few minutes, ~2.8 GB each).
+# Logs: test-results/e2e-<version>.log, test-results/n8n-*.log. Screenshots: docs/screenshots/.
+# Counts: docs/compat.json is not touched (npm run test:compat writes it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -29,13 +31,24 @@ for version in "$newest" "$oldest"; do
 	N8N_TEST_VERSION=$version npx tsx scripts/n8n-install.ts
 done
 
-stamp "n8n $newest: every suite"
-N8N_TEST_VERSION=$newest npm run test:e2e -- "$@"
-
-if [ $# -eq 0 ]; then
-	stamp "n8n $oldest: the event-hook trigger's suites"
-	N8N_TEST_VERSION=$oldest npm run test:e2e -- test/e2e/trigger.test.ts test/e2e/recovery.test.ts \
-		test/e2e/recoveryState.test.ts test/e2e/legacy-activation.test.ts test/e2e/oauth.test.ts \
-		test/e2e/preview.test.ts
-fi
+mkdir -p test-results
+pids=()
+for version in "$newest" "$oldest"; do
+	stamp "n8n $version: every suite (log test-results/e2e-$version.log)"
+	N8N_TEST_VERSION=$version npm run test:e2e -- "$@" >"test-results/e2e-$version.log" 2>&1 &
+	pids+=($!)
+done
+failed=0
+for i in 0 1; do
+	version=$([ "$i" -eq 0 ] && echo "$newest" || echo "$oldest")
+	if wait "${pids[$i]}"; then
+		stamp "n8n $version: passed"
+		grep -E "^(PASS|FAIL)|^Tests:" "test-results/e2e-$version.log" || true
+	else
+		stamp "n8n $version: FAILED"
+		tail -n 200 "test-results/e2e-$version.log"
+		failed=1
+	fi
+done
 stamp "done"
+exit $failed
