@@ -2,6 +2,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IHookFunctions,
+	ILoadOptionsFunctions,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -11,6 +13,7 @@ import type {
 import { AUTHENTICATION_PROPERTY, OKTA_CREDENTIALS } from '../events/authentication';
 import { chosenEventTypes, eventsProperty, hookFilterOf } from '../events/eventChoice';
 import { eventHookMethods, receiveDelivery } from '../events/eventHookTrigger';
+import { findEventType } from '../events/eventTypeCatalog';
 import type { Subscription } from '../events/subscription';
 import { TRIGGER_PANEL_TEXTS } from './triggerPanel';
 
@@ -82,12 +85,16 @@ export class OktaTrigger implements INodeType {
 						name: 'condition',
 						values: [
 							{
-								displayName: 'Event Type',
+								displayName: 'Event Type Name or ID',
 								name: 'event',
-								type: 'string',
+								type: 'options',
+								typeOptions: {
+									loadOptionsMethod: 'getChosenEventTypes',
+									loadOptionsDependsOn: ['events'],
+								},
 								default: '',
-								placeholder: 'group.user_membership.add',
-								description: 'One of the chosen event types',
+								description:
+									'One of the chosen event types. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 							},
 							{
 								displayName: 'Expression',
@@ -110,6 +117,19 @@ export class OktaTrigger implements INodeType {
 				default: '',
 			},
 		],
+	};
+
+	methods = {
+		loadOptions: {
+			/** The Filters' event types: those chosen above, by their catalog names. */
+			async getChosenEventTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const chosen = this.getCurrentNodeParameter('events');
+				return (Array.isArray(chosen) ? chosen : [])
+					.filter((id): id is string => typeof id === 'string')
+					.map((id) => ({ name: findEventType(id)?.name ?? id, value: id, description: id }))
+					.sort((a, b) => a.name.localeCompare(b.name));
+			},
+		},
 	};
 
 	webhookMethods = eventHookMethods(subscriptionOf);

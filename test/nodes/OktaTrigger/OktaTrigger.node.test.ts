@@ -4,14 +4,19 @@
  * against the Okta sandbox: one hook for exactly the chosen event types, items only for them, and
  * a changed choice replacing the hook.
  */
-import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeParameters,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { CredentialStore, testWorkflow, trustCertificateAuthority } from '../../../devkit/n8n/core';
 import { callWebhook } from '../../../devkit/n8n/webhookServer';
 import { startOktaSandbox } from '../../../devkit/okta-sandbox';
 import type { LogEvent, OktaSandbox } from '../../../devkit/okta-sandbox';
 import { makeEventOfType, makeMfaPreregisterEvent } from '../../../devkit/okta-sandbox/events';
-import { eventHookEventTypes } from '../../../nodes/events/eventTypeCatalog';
+import { eventHookEventTypes, findEventType } from '../../../nodes/events/eventTypeCatalog';
 import { OktaTrigger } from '../../../nodes/OktaTrigger/OktaTrigger.node';
 import type { OktaMfaPreregistrationTrigger } from '../../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
 import { startN8nWebhookHost } from '../OktaMfaPreregistrationTrigger/n8nWebhookHost';
@@ -84,9 +89,31 @@ describe('the node description', () => {
 		const [condition] = filters.options as Array<{ name: string; values: INodeProperties[] }>;
 		expect(condition.name).toBe('condition');
 		expect(condition.values.map((value) => [value.name, value.type])).toEqual([
-			['event', 'string'],
+			['event', 'options'],
 			['expression', 'string'],
 		]);
+		expect(condition.values[0].typeOptions).toMatchObject({
+			loadOptionsMethod: 'getChosenEventTypes',
+			loadOptionsDependsOn: ['events'],
+		});
+	});
+
+	it("offers as a filter's event type only the types chosen above, by their catalog names", async () => {
+		const node = new OktaTrigger();
+		const context = {
+			getCurrentNodeParameter: (name: string) =>
+				name === 'events' ? [GROUP_ADD, CREATE, 'not.in.catalog'] : undefined,
+		} as unknown as ILoadOptionsFunctions;
+		const options = await node.methods.loadOptions.getChosenEventTypes.call(context);
+		expect(options.map((option) => option.value).sort()).toEqual(
+			[CREATE, GROUP_ADD, 'not.in.catalog'].sort(),
+		);
+		expect(options.find((option) => option.value === CREATE)?.name).toBe(
+			findEventType(CREATE)!.name,
+		);
+		expect(options.find((option) => option.value === 'not.in.catalog')?.name).toBe(
+			'not.in.catalog',
+		);
 	});
 });
 
