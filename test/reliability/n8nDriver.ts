@@ -16,7 +16,8 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 import { classify } from '../../devkit/okta-sandbox/server';
 import type { Op } from '../../devkit/okta-sandbox/types';
 import type { Credentials } from '../../devkit/n8n/contexts';
-import type { HostedTrigger, WebhookMethod } from '../../devkit/n8n/triggerHost';
+import type { RequestAdjustment } from '../../devkit/n8n/core';
+import type { WebhookMethod } from '../../devkit/n8n/triggerHost';
 
 export const PUBLISH_ATTEMPTS = 5;
 
@@ -45,15 +46,29 @@ export async function closedPort(): Promise<number> {
 	return port;
 }
 
+/**
+ * What the driver needs of a hosted trigger node: its webhook methods run as n8n runs them (static
+ * data saved only if the method returns). The MFA trigger's HostedTrigger (devkit/n8n/triggerHost.ts)
+ * is one; any event-hook node class served by n8nWebhookHost is another (oktaTriggerHost.ts).
+ */
+export interface LifecycleHost {
+	run(method: WebhookMethod, adjustRequest?: RequestAdjustment): Promise<boolean>;
+	/** The user points the node at its own credential with these fields (only hosts that can). */
+	useCredentials?(fields: Credentials): void;
+}
+
 export function n8nDriver(options: {
-	hosted: HostedTrigger;
+	hosted: LifecycleHost;
 	/** The node's credential as the user saved it last. */
 	credentials?: Credentials;
 	faults?: ClientFaults;
 	refusedPort?: number;
 }) {
 	const { hosted } = options;
-	if (options.credentials) hosted.useCredentials(options.credentials);
+	if (options.credentials) {
+		if (!hosted.useCredentials) throw new Error('This host takes its credential when it starts');
+		hosted.useCredentials(options.credentials);
+	}
 	const faults = options.faults ?? {};
 
 	/** The client-side faults, applied to each request before n8n-core sends it. */
