@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # End-to-end tests in CI: the built package inside real n8n releases, both ends of the supported
 # range (devkit/n8n/compat.ts), with the Okta sandbox as Okta and Debian's Chromium for the editor.
-# Every suite runs on both ends, the two ends side by side (each its own n8n, sandbox and ports;
-# most of a suite's time is waiting for Okta's retry, recovery's settle time or n8n's minute
-# polls). Expects `npm ci` to have run (node_modules present). Cold (no .cache/n8n-<version>):
-# installs Node 24 + that n8n first (a few minutes, ~2.8 GB each).
-# Logs: test-results/e2e-<version>.log, test-results/n8n-*.log. Screenshots: docs/screenshots/.
-# Counts: docs/compat.json is not touched (npm run test:compat writes it).
+# Every suite runs on both ends, in three lanes side by side, each lane its own jest, n8n, sandbox
+# and ports: the newest release's polling suite (mostly waiting for n8n's minute polls), the
+# newest's other suites, and every suite on the oldest. Most of a suite's time is waiting (Okta's
+# retry, recovery's settle time, polls), so the lanes share two cores well.
+# Expects `npm ci` to have run (node_modules present). Cold (no .cache/n8n-<version>): installs
+# Node 24 + that n8n first (a few minutes, ~2.8 GB each).
+# Logs: test-results/e2e-<lane>.log, test-results/n8n-*.log. Screenshots: test-results/screenshots/.
+# Arguments (jest's) restrict every lane to those files, e.g. `scripts/ci-e2e.sh test/e2e/trigger.test.ts`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -32,21 +34,34 @@ for version in "$newest" "$oldest"; do
 done
 
 mkdir -p test-results
+POLLING=test/e2e/pollTrigger.test.ts
+# lane name | n8n release | jest arguments
+if [ $# -gt 0 ]; then
+	lanes=("newest|$newest|$*" "oldest|$oldest|$*")
+else
+	lanes=(
+		"newest-polling|$newest|$POLLING"
+		"newest|$newest|--testPathIgnorePatterns $POLLING"
+		"oldest|$oldest|"
+	)
+fi
 pids=()
-for version in "$newest" "$oldest"; do
-	stamp "n8n $version: every suite (log test-results/e2e-$version.log)"
-	N8N_TEST_VERSION=$version npm run test:e2e -- "$@" >"test-results/e2e-$version.log" 2>&1 &
+for lane in "${lanes[@]}"; do
+	IFS='|' read -r name version jestArgs <<<"$lane"
+	stamp "lane $name: n8n $version ${jestArgs:-every suite} (log test-results/e2e-$name.log)"
+	# shellcheck disable=SC2086 # jestArgs is a word list
+	N8N_TEST_VERSION=$version npm run test:e2e -- $jestArgs >"test-results/e2e-$name.log" 2>&1 &
 	pids+=($!)
 done
 failed=0
-for i in 0 1; do
-	version=$([ "$i" -eq 0 ] && echo "$newest" || echo "$oldest")
+for i in "${!lanes[@]}"; do
+	IFS='|' read -r name version _ <<<"${lanes[$i]}"
 	if wait "${pids[$i]}"; then
-		stamp "n8n $version: passed"
-		grep -E "^(PASS|FAIL)|^Tests:" "test-results/e2e-$version.log" || true
+		stamp "lane $name (n8n $version): passed"
+		grep -E "^(PASS|FAIL)|^Tests:" "test-results/e2e-$name.log" || true
 	else
-		stamp "n8n $version: FAILED"
-		tail -n 200 "test-results/e2e-$version.log"
+		stamp "lane $name (n8n $version): FAILED"
+		tail -n 200 "test-results/e2e-$name.log"
 		failed=1
 	fi
 done
