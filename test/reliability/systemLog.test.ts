@@ -19,8 +19,10 @@ import { OktaMfaPreregistrationPollTrigger } from '../../nodes/OktaMfaPreregistr
 import type { OktaMfaPreregistrationTrigger } from '../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
 import { PollingN8n, uuidsOf } from '../nodes/OktaMfaPreregistrationPollTrigger/n8nPolling';
 import type { PersistenceMode } from '../nodes/OktaMfaPreregistrationPollTrigger/n8nPolling';
+import { OktaTrigger } from '../../nodes/OktaTrigger/OktaTrigger.node';
 import { startN8nWebhookHost } from '../nodes/OktaMfaPreregistrationTrigger/n8nWebhookHost';
 import type { N8nWebhookHost } from '../nodes/OktaMfaPreregistrationTrigger/n8nWebhookHost';
+import { CHOSEN_TYPES, OTHER_TYPES } from './oktaTriggerHost';
 import { recordFigures } from './results';
 
 interface Cell {
@@ -30,6 +32,8 @@ interface Cell {
 	emitted: number;
 	lost: number;
 	twice: number;
+	/** Items of a type the trigger does not listen to (the Okta Trigger's cells). */
+	otherTypes?: number;
 	note?: string;
 }
 
@@ -305,6 +309,101 @@ describe('the event-hook trigger', () => {
 		);
 		// What a wiped cursor costs: the undelivered events before the restart; nothing twice.
 		expect(cell).toMatchObject({ lost: gap.length, twice: 0 });
+	});
+});
+
+// ---------- the Okta Trigger, several event types per hook
+
+const TYPES = [...CHOSEN_TYPES, ...OTHER_TYPES];
+const OKTA_TRIGGER = `Okta Trigger (${CHOSEN_TYPES.length} of ${TYPES.length} types)`;
+
+async function publishedOktaTrigger() {
+	const host = await eventHookTrigger({
+		credential: apiTokenCredential(),
+		parameters: { events: [...CHOSEN_TYPES] },
+		nodeClass: OktaTrigger as unknown as typeof OktaMfaPreregistrationTrigger,
+	});
+	await host.publish();
+	expect(sandbox.hooks()).toHaveLength(1);
+	return host;
+}
+
+/**
+ * Okta logs `count` events, of the 6 types in turn, and delivers (try and retry) those of the
+ * hook's types in batches; returns the events of the chosen types and each delivery's statuses.
+ */
+async function oktaEmits(count: number, batch = 24) {
+	const chosen: LogEvent[] = [];
+	const statuses: number[][] = [];
+	for (let sent = 0; sent < count; sent += batch) {
+		const types = Array.from(
+			{ length: Math.min(batch, count - sent) },
+			(_, index) => TYPES[(sent + index) % TYPES.length],
+		);
+		const { events, deliveries } = await sandbox.emitEvents(types, { retry: true });
+		chosen.push(...events.filter((event) => CHOSEN_TYPES.includes(event.eventType)));
+		statuses.push(...deliveries.map((delivery) => delivery.attempts.map((a) => a.status ?? 0)));
+	}
+	return { chosen, statuses };
+}
+
+/** Okta's live deliveries a minute apart, one event of each of the 6 types each time. */
+async function liveMixed(count: number) {
+	const chosen: LogEvent[] = [];
+	for (let i = 0; i < count; i++) {
+		later(A_MINUTE);
+		const emitted = await oktaEmits(TYPES.length);
+		expect(emitted.statuses).toEqual([[200]]);
+		chosen.push(...emitted.chosen);
+	}
+	return chosen;
+}
+
+function measureOktaTrigger(fault: string, host: N8nWebhookHost, happened: LogEvent[]) {
+	const items = host.executions.flatMap((run) => run.items);
+	const cell = measure(
+		fault,
+		OKTA_TRIGGER,
+		happened,
+		items.map((item: IDataObject) => String(item.uuid)),
+	);
+	cell.otherTypes = items.filter((item) => !CHOSEN_TYPES.includes(String(item.eventType))).length;
+	return cell;
+}
+
+describe(`the Okta Trigger, ${CHOSEN_TYPES.length} of ${TYPES.length} types per hook`, () => {
+	it('n8n down while Okta logs 150 events of 6 types: the chosen ones recovered, each once, no other type', async () => {
+		const host = await publishedOktaTrigger();
+		const before = await liveMixed(1);
+		const fromRun = host.executions.length;
+		host.down = true;
+		const missed = await oktaEmits(150);
+		host.down = false;
+		expect(missed.statuses.every((attempts) => attempts.join() === '502,502')).toBe(true);
+		later(5 * A_MINUTE);
+		const after = await liveMixed(3);
+		const cell = measureOktaTrigger(
+			`n8n down, ${missed.chosen.length} events of the chosen types missed (150 of 6 types logged)`,
+			host,
+			[...before, ...missed.chosen, ...after],
+		);
+		cell.note = runsToRecover(host, fromRun, missed.chosen);
+		expect(cell).toMatchObject({ lost: 0, twice: 0, otherTypes: 0 });
+	});
+
+	it('System Log 5xx on 3 reads in a row while events of 6 types were missed', async () => {
+		const host = await publishedOktaTrigger();
+		host.down = true;
+		const missed = await oktaEmits(60);
+		host.down = false;
+		sandbox.injectFault({ op: 'logs', status: 503, times: 3 });
+		const live = await liveMixed(5);
+		const cell = measureOktaTrigger('System Log 5xx, first page (events of 6 types)', host, [
+			...missed.chosen,
+			...live,
+		]);
+		cell.note = runsToRecover(host, 0, missed.chosen);
+		expect(cell).toMatchObject({ lost: 0, twice: 0, otherTypes: 0 });
 	});
 });
 
