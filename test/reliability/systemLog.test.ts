@@ -389,6 +389,13 @@ describe(`the Okta Trigger, ${CHOSEN_TYPES.length} of ${TYPES.length} types per 
 		);
 		cell.note = runsToRecover(host, fromRun, missed.chosen);
 		expect(cell).toMatchObject({ lost: 0, twice: 0, otherTypes: 0 });
+		// One query for the chosen types: every read asks for the 3 of them, and only them.
+		const reads = sandbox.requests.filter((request) => request.op === 'logs');
+		expect(reads.length).toBeGreaterThan(0);
+		for (const read of reads)
+			expect(
+				[...String(read.query.filter).matchAll(/eventType eq "([^"]+)"/g)].map((m) => m[1]).sort(),
+			).toEqual([...CHOSEN_TYPES].sort());
 	});
 
 	it('System Log 5xx on 3 reads in a row while events of 6 types were missed', async () => {
