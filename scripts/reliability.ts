@@ -14,7 +14,15 @@ import * as path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, '.cache', 'reliability');
 const DOC = path.join(ROOT, 'docs', 'RELIABILITY.md');
-const IN_PROCESS = ['fault-matrix', 'hostile-input', 'secret-hygiene', 'drift', 'system-log'];
+const IN_PROCESS = [
+	'fault-matrix',
+	'hostile-input',
+	'secret-hygiene',
+	'drift',
+	'system-log',
+	'okta-trigger-hostile',
+	'okta-trigger-matrix',
+];
 const args = new Set(process.argv.slice(2));
 
 type Json = Record<string, any>;
@@ -80,6 +88,7 @@ const PHASE_MEANING: Record<string, string> = {
 	'republish after drift': 'the hook was deactivated in Okta',
 	restart: 'legacy / queue mode activation of a published workflow',
 	unpublish: 'removing the hook',
+	'republish after changed types': 'the user changed the chosen event types: the hook is replaced',
 };
 
 /** The Okta calls each phase makes, read off the matrix rows (the calls that were failed on purpose). */
@@ -109,6 +118,51 @@ function phasesWithout(notCalled: string[]): string {
 }
 
 const isCursorLost = (row: Json) => String(row.fault).startsWith('cursor lost');
+/** "3 of 6 event types chosen", from an Okta Trigger suite's figures. */
+const oktaTypes = (figures: Json | undefined) =>
+	figures?.other
+		? `${figures.chosen.length} of ${figures.chosen.length + figures.other.length} event types chosen`
+		: `${figures?.chosen?.length ?? 'several'} event types chosen`;
+const isOktaTrigger = (row: Json) => String(row.trigger).startsWith('Okta Trigger');
+const sum = (list: Json[], key: string) =>
+	list.reduce((total, row) => total + Number(row[key] ?? 0), 0);
+
+/** The fault matrix as a grid: a row per phase and call, a column per failure kind; each cell its outcome and the hooks left. */
+function hooksLeftGrid(rows: Json[]): string {
+	const kinds = [
+		...new Set(rows.filter((row) => row.called).map((row) => row.kind as string)),
+	].filter((kind) => !kind.startsWith('challenge'));
+	const phases = [...new Set(rows.map((row) => row.phase))] as string[];
+	const grid: unknown[][] = [];
+	for (const phase of phases) {
+		const ops = [
+			...new Set(
+				rows
+					.filter((row) => row.phase === phase && row.called && row.op !== 'challenge')
+					.map((row) => row.op),
+			),
+		] as string[];
+		for (const op of ops) {
+			grid.push([
+				phase,
+				op,
+				...kinds.map((kind) => {
+					const row = rows.find(
+						(candidate) =>
+							candidate.phase === phase && candidate.op === op && candidate.kind === kind,
+					);
+					if (!row) return '';
+					const state =
+						row.outcome === 'failed'
+							? `failed, ${row.hooksLeft} left`
+							: `${row.outcome}, ${row.hooksLeft}`;
+					return `${row.goalMet ? '' : '✗ '}${state}`;
+				}),
+			]);
+		}
+	}
+	return table(['Phase', 'Call', ...kinds], grid);
+}
 
 function render(exitCodes: Record<string, number>): string {
 	const matrix = read('fault-matrix');
@@ -116,6 +170,8 @@ function render(exitCodes: Record<string, number>): string {
 	const secret = read('secret-hygiene');
 	const drift = read('drift');
 	const systemLog = read('system-log');
+	const oktaHostile = read('okta-trigger-hostile');
+	const oktaMatrix = read('okta-trigger-matrix');
 	const e2e = read('e2e-load');
 	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Json;
 	const out: string[] = [];
@@ -160,7 +216,7 @@ function render(exitCodes: Record<string, number>): string {
 	if (matrix) {
 		summary.push([
 			'1. Fault matrix',
-			'cells meeting the goal (hooks left, message, no secret)',
+			'cells meeting the goal (hooks left, at most one hook at a time, message, no secret)',
 			`${matrix.goalsMet} of ${matrix.cells}`,
 			goal(matrix.goalsMet === matrix.cells),
 		]);
@@ -260,10 +316,8 @@ function render(exitCodes: Record<string, number>): string {
 		]);
 	}
 	if (systemLog) {
-		const rows = systemLog.cells as Json[];
+		const rows = (systemLog.cells as Json[]).filter((row) => !isOktaTrigger(row));
 		const faults = rows.filter((row) => !isCursorLost(row));
-		const sum = (list: Json[], key: string) =>
-			list.reduce((total, row) => total + Number(row[key] ?? 0), 0);
 		summary.push([
 			'6. System Log faults',
 			'events in Okta / lost / emitted twice (n8n down, lag, 429 storms, 5xx; both triggers)',
@@ -276,6 +330,61 @@ function render(exitCodes: Record<string, number>): string {
 			'cursor lost (static data wiped): events lost / emitted twice',
 			`${sum(lostCursor, 'lost')} / ${sum(lostCursor, 'twice')}`,
 			'not a goal: recorded (see 6)',
+		]);
+	}
+	const oktaLog = systemLog ? (systemLog.cells as Json[]).filter(isOktaTrigger) : [];
+	const part7 = `7. Okta Trigger (${oktaTypes(oktaHostile ?? oktaMatrix)})`;
+	if (oktaHostile) {
+		const h = oktaHostile;
+		summary.push([
+			part7,
+			'hostile input: deliveries (generated sessions, retries, unauthenticated, malformed, hand-made)',
+			h.deliveries,
+			'recorded',
+		]);
+		summary.push([
+			part7,
+			'valid deliveries: items lost / emitted twice / of a type not chosen',
+			`${h.itemsLostFromValid} / ${h.itemsDuplicatedFromValid} / ${h.itemsOfAnotherType}`,
+			goal(!h.itemsLostFromValid && !h.itemsDuplicatedFromValid && !h.itemsOfAnotherType),
+		]);
+		summary.push([
+			part7,
+			'crashes / items from unauthenticated / from malformed requests / prototype pollution',
+			`${h.crashes} / ${h.itemsFromUnauthenticated} / ${h.itemsFromMalformed} / ${h.prototypePollution}`,
+			goal(
+				!h.crashes && !h.itemsFromUnauthenticated && !h.itemsFromMalformed && !h.prototypePollution,
+			),
+		]);
+	}
+	if (oktaMatrix) {
+		summary.push([
+			part7,
+			'fault matrix (publish, republish after changed types, unpublish): cells meeting the goal',
+			`${oktaMatrix.goalsMet} of ${oktaMatrix.cells}`,
+			goal(oktaMatrix.goalsMet === oktaMatrix.cells),
+		]);
+		summary.push([
+			part7,
+			'fault matrix: hooks left unexplained / most hooks in Okta at once / secrets or tokens in errors',
+			`${oktaMatrix.unexplainedLeftBehind} / ${oktaMatrix.peakHooks} / ${oktaMatrix.secretsLeaked}`,
+			goal(
+				oktaMatrix.unexplainedLeftBehind === 0 &&
+					oktaMatrix.peakHooks <= 1 &&
+					oktaMatrix.secretsLeaked === 0,
+			),
+		]);
+	}
+	if (oktaLog.length) {
+		summary.push([
+			part7,
+			'System Log faults: events of chosen types in Okta / lost / emitted twice / items of other types',
+			`${sum(oktaLog, 'happened')} / ${sum(oktaLog, 'lost')} / ${sum(oktaLog, 'twice')} / ${sum(oktaLog, 'otherTypes')}`,
+			goal(
+				sum(oktaLog, 'lost') === 0 &&
+					sum(oktaLog, 'twice') === 0 &&
+					sum(oktaLog, 'otherTypes') === 0,
+			),
 		]);
 	}
 	push('## Summary', table(['Part', 'Figure', 'Value', 'Goal'], summary));
@@ -296,42 +405,10 @@ function render(exitCodes: Record<string, number>): string {
 			`Phases, with the calls each makes: ${phaseCalls(rows)}.`,
 			`Calls a phase does not make were checked with a persistent 500 on them (the phase still succeeds and never makes the call): ${phasesWithout(matrix.notCalled as string[])}. **activate** and **replace** are never called (a hook is created ACTIVE; repair replaces the hook instead of re-activating or editing it). A failing \`get\` at restart or re-publish ends the attempt; n8n's \`delete\` then removes the hook and the next attempt creates a new one.`,
 		);
-		const kinds = [...new Set(rows.filter((row) => row.called).map((row) => row.kind))] as string[];
-		const phases = [...new Set(rows.map((row) => row.phase))] as string[];
-		const grid: unknown[][] = [];
-		for (const phase of phases) {
-			const ops = [
-				...new Set(
-					rows
-						.filter((row) => row.phase === phase && row.called && row.op !== 'challenge')
-						.map((row) => row.op),
-				),
-			] as string[];
-			for (const op of ops) {
-				grid.push([
-					phase,
-					op,
-					...kinds
-						.filter((kind) => !kind.startsWith('challenge'))
-						.map((kind) => {
-							const row = rows.find(
-								(candidate) =>
-									candidate.phase === phase && candidate.op === op && candidate.kind === kind,
-							);
-							if (!row) return '';
-							const state =
-								row.outcome === 'failed'
-									? `failed, ${row.hooksLeft} left`
-									: `${row.outcome}, ${row.hooksLeft}`;
-							return `${row.goalMet ? '' : '✗ '}${state}`;
-						}),
-				]);
-			}
-		}
 		push(
 			'### Hooks left in Okta after each cell',
-			'Each cell: outcome, hooks left on the webhook URL (goal: 0 after a failure or an unpublish, exactly 1 healthy after a publish).',
-			table(['Phase', 'Call', ...kinds.filter((kind) => !kind.startsWith('challenge'))], grid),
+			'Each cell: outcome, hooks left on the webhook URL (goal: 0 after a failure or an unpublish, exactly 1 healthy after a publish; never more than one hook in Okta at a time).',
+			hooksLeftGrid(rows),
 		);
 		const challenge = rows.filter((row) => row.op === 'challenge');
 		push(
@@ -570,15 +647,17 @@ function render(exitCodes: Record<string, number>): string {
 			].join('\n'),
 			table(
 				['Fault', 'Trigger', 'Events in Okta', 'Emitted', 'Lost', 'Twice', 'Notes'],
-				(systemLog.cells as Json[]).map((row) => [
-					row.fault,
-					row.trigger,
-					row.happened,
-					row.emitted,
-					row.lost === 0 ? 0 : `**${row.lost}**`,
-					row.twice === 0 ? 0 : `**${row.twice}**`,
-					row.note ?? '',
-				]),
+				(systemLog.cells as Json[])
+					.filter((row) => !isOktaTrigger(row))
+					.map((row) => [
+						row.fault,
+						row.trigger,
+						row.happened,
+						row.emitted,
+						row.lost === 0 ? 0 : `**${row.lost}**`,
+						row.twice === 0 ? 0 : `**${row.twice}**`,
+						row.note ?? '',
+					]),
 			),
 			[
 				'**Cursor lost** is not covered by "nothing lost, nothing twice"; what happens:',
@@ -589,6 +668,101 @@ function render(exitCodes: Record<string, number>): string {
 				"- **Not a System Log fault, same claim**: a delivery whose attempts Okta gives up on before n8n's 200 runs its events once: they stay pending until n8n ends its answer, and Okta's retry waits for that outcome (in-process: the last case of this suite; through real n8n: part 3).",
 				'- What to do if static data was lost: for the polling trigger, set Catch Up to cover the gap and make the workflow idempotent on `uuid`, or accept the gap; for the event-hook trigger, read the gap from the System Log (Reports > System Log, `eventType eq "system.mfa.preregister.initiate"`).',
 			].join('\n'),
+		);
+	}
+
+	// ---- 7
+	if (oktaHostile || oktaMatrix || oktaLog.length) {
+		push(
+			`## 7. Okta Trigger: several event types per hook`,
+			`The Okta Trigger (\`nodes/OktaTrigger/\`) through the same parts as the MFA trigger (\`nodes/events/\`), with ${oktaTypes(oktaHostile ?? oktaMatrix)}. Its suites: \`test/reliability/oktaTriggerHostile.test.ts\`, \`oktaTriggerMatrix.test.ts\` and the Okta Trigger cells of \`systemLog.test.ts\`.`,
+		);
+	}
+	if (oktaHostile) {
+		const h = oktaHostile;
+		push(
+			'### Hostile input',
+			`fast-check ${version('fast-check')}, seed ${h.seed}, through the node's \`webhook()\` with n8n's context (\`callWebhook\`), recovery off. ${h.sessions} generated sessions, each a fresh published workflow getting 1 to 4 deliveries built from a pool of events of the 6 types (${(h.chosen as string[]).map((type) => `\`${type}\``).join(', ')} chosen; ${(h.other as string[]).map((type) => `\`${type}\``).join(', ')} not), so the same event comes again within a delivery and in later ones, sometimes under another of the 6 types (same uuid); among them events whose type is not one of Okta's or a chosen one spelled almost right (${(h.unknown as string[]).length} such, e.g. \`USER.LIFECYCLE.CREATE\`, \`user.lifecycle.create \`, \`policy.evaluate_sign_on\`), not a string (an array holding a chosen type, any JSON), junk entries, random extra fields and headers, and Okta's retry of a delivery (same body). Expected per delivery: one item for each event of a chosen type that the workflow has not emitted before, of the type it first came with.`,
+			table(
+				['Figure', 'Value', 'Goal'],
+				[
+					[
+						'deliveries: valid / Okta retries / unauthenticated / malformed / hand-made',
+						`${h.byKind.valid ?? 0} / ${h.byKind['valid (Okta retry)'] ?? 0} / ${h.byKind.unauthenticated ?? 0} / ${h.byKind.malformed ?? 0} / ${(h.byKind['hand-made: valid'] ?? 0) + (h.byKind['hand-made: unauthenticated'] ?? 0)}`,
+						'',
+					],
+					[
+						'events in the valid deliveries: new of a chosen type / repeated within a delivery / repeated from an earlier delivery / of an unchosen type / of an unknown or non-string type',
+						`${h.newChosenEvents} / ${h.repeatsWithinDelivery} / ${h.repeatsAcrossDeliveries} / ${h.eventsOfOtherTypes} / ${h.eventsOfUnknownTypes}`,
+						'',
+					],
+					['crashes (webhook() threw)', h.crashes, '0'],
+					['items lost from valid deliveries', h.itemsLostFromValid, '0'],
+					[
+						'items emitted twice (within a session, retries included)',
+						h.itemsDuplicatedFromValid,
+						'0',
+					],
+					[
+						'items of a type not chosen, or not the type the event came with',
+						h.itemsOfAnotherType,
+						'0',
+					],
+					['items from unauthenticated requests', h.itemsFromUnauthenticated, '0'],
+					['items from malformed requests', h.itemsFromMalformed, '0'],
+					['prototype pollution', h.prototypePollution, '0'],
+				],
+			),
+			'Hand-made: a chosen type inside an array; a chosen type only under `__proto__`/`constructor` keys; all 6 types twice plus the unknown ones (3 items); a chosen event followed by its uuid under an unchosen and under another chosen type (1 item); 3,000 events of the 6 types, 1,000 of them repeated (1,500 items); a delivery without the secret or with another one (401).',
+		);
+	}
+	if (oktaMatrix) {
+		const rows = oktaMatrix.rows as Json[];
+		push(
+			'### Fault matrix (lifecycle)',
+			`The machinery of part 1 (\`test/reliability/faultMatrix.ts\`, n8n 2.41's 5 publish attempts with \`delete\` between) with the Okta Trigger's node class (\`test/reliability/oktaTriggerHost.ts\`), publishing ${(oktaMatrix.chosen as string[]).map((type) => `\`${type}\``).join(', ')}; the re-publish changes the choice to ${(oktaMatrix.changedTo as string[]).map((type) => `\`${type}\``).join(', ')}. A healthy hook is ACTIVE, VERIFIED and subscribed to exactly the chosen types. "Most hooks at once" counts the hooks the org held after every create and delete that succeeded.`,
+			`Phases, with the calls each makes: ${phaseCalls(rows)}. Calls a phase does not make were checked with a persistent 500 on them: ${phasesWithout(oktaMatrix.notCalled as string[])}.`,
+			table(
+				['Figure', 'Value', 'Goal'],
+				[
+					['cells meeting the goal', `${oktaMatrix.goalsMet} of ${oktaMatrix.cells}`, 'all'],
+					[
+						'failed cells that left a hook (each named in the error, or Okta answered 404 for it)',
+						oktaMatrix.hooksLeftBehind,
+						'',
+					],
+					['hooks left that the user is not told about', oktaMatrix.unexplainedLeftBehind, '0'],
+					['most hooks in Okta at once, over all cells', oktaMatrix.peakHooks, '1'],
+					['cells with the secret or the token in the error', oktaMatrix.secretsLeaked, '0'],
+				],
+			),
+			hooksLeftGrid(rows),
+		);
+	}
+	if (oktaLog.length) {
+		push(
+			'### System Log faults',
+			'As in part 6 (the Okta Trigger served as n8n 2.41.1 serves a production webhook, only `Date` faked). Okta logs events of all 6 types and delivers only the chosen ones to the hook; recovery reads the log for the 3 chosen types with one query (`eventType eq … or …`). Events in Okta counts those of the chosen types; "Other types" counts items of any other type.',
+			table(
+				[
+					'Fault',
+					'Events in Okta (chosen types)',
+					'Emitted',
+					'Lost',
+					'Twice',
+					'Other types',
+					'Notes',
+				],
+				oktaLog.map((row) => [
+					row.fault,
+					row.happened,
+					row.emitted,
+					row.lost === 0 ? 0 : `**${row.lost}**`,
+					row.twice === 0 ? 0 : `**${row.twice}**`,
+					row.otherTypes === 0 ? 0 : `**${row.otherTypes}**`,
+					row.note ?? '',
+				]),
+			),
 		);
 	}
 
@@ -603,6 +777,9 @@ function render(exitCodes: Record<string, number>): string {
 			"- **n8n's waits between publish attempts** (1, 2, 4, 8 s) are not reproduced in-process; they change timing, not outcomes.",
 			"- **Okta itself**: the sandbox follows Okta's documentation and OpenAPI spec; unconfirmed behaviours (retry reusing `eventId`, the 26th-hook error, batch sizes) are listed in `devkit/okta-sandbox/README.md`.",
 			'- **Timing side channels** are argued from the code (SHA-256 then `timingSafeEqual`), not measured.',
+			oktaMatrix || oktaHostile
+				? "- **The Okta Trigger (part 7)**: its hostile input runs in-process only (not over HTTPS, as part 2's sample does); its matrix leaves out the restart, drift and verification-challenge cells (the same code paths as part 1's, which only the chosen types change); Filters (Okta's event hook filters, Early Access) are not under faults; the Okta Polling Trigger's System Log faults are not measured (the MFA polling trigger's, on the same parts, are in part 6)."
+				: undefined,
 		]
 			.filter((line): line is string => !!line)
 			.join('\n'),
