@@ -12,7 +12,8 @@ import {
 	MFA_PREREGISTRATION_EVENT,
 	MFA_PREREGISTRATION_POLL,
 } from '../events/mfaPreregistration';
-import { RETENTION_DAYS, pollEvents } from '../events/pollLog';
+import { CATCH_UP_DAYS_OPTION } from '../events/nodeProperties';
+import { pollEvents } from '../events/pollLog';
 
 export class OktaMfaPreregistrationPollTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -43,16 +44,7 @@ export class OktaMfaPreregistrationPollTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add option',
 				default: {},
-				options: [
-					{
-						displayName: 'Catch Up (Days)',
-						name: 'catchUpDays',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: RETENTION_DAYS },
-						default: RETENTION_DAYS,
-						description: `At the first poll after the first publish, also emit the events of this many days before (Okta keeps ${RETENTION_DAYS}). Without it, only events published after the workflow was published are emitted. Later polls always continue where the previous one stopped.`,
-					},
-				],
+				options: [CATCH_UP_DAYS_OPTION],
 			},
 		],
 	};

@@ -8,6 +8,7 @@ import type {
 
 import { AUTHENTICATION_PROPERTY, OKTA_CREDENTIALS } from '../events/authentication';
 import { eventHookMethods, receiveDelivery } from '../events/eventHookTrigger';
+import { EVENT_HOOK_WEBHOOKS, recoverMissedEventsProperty } from '../events/nodeProperties';
 import { MFA_PREREGISTRATION, MFA_PREREGISTRATION_EVENT } from '../events/mfaPreregistration';
 import { TRIGGER_PANEL_TEXTS } from './triggerPanel';
 
@@ -31,29 +32,10 @@ export class OktaMfaPreregistrationTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: OKTA_CREDENTIALS,
-		webhooks: [
-			// Okta verifies the URL with a GET before it sends events by POST to the same path.
-			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
-			// n8n answers 200 with an empty body ('noData') once it has created the execution, or an
-			// error when it cannot: Okta then sends the delivery again.
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				responseData: 'noData',
-				path: 'webhook',
-			},
-		],
+		webhooks: EVENT_HOOK_WEBHOOKS,
 		properties: [
 			AUTHENTICATION_PROPERTY,
-			{
-				displayName: 'Recover Missed Events',
-				name: 'recoverMissedEvents',
-				type: 'boolean',
-				default: true,
-				description:
-					"Whether to also run the events Okta could not deliver (n8n was down longer than Okta's one retry, an error, a timeout), read from Okta's System Log at the next delivery, at most once a minute. Needs okta.logs.read (OAuth2) or an admin who may read the System Log.",
-			},
+			recoverMissedEventsProperty(),
 			{
 				displayName:
 					'Publishing this workflow registers an Okta event hook for "MFA Preregistration Initiated" and verifies it; unpublishing removes it. Okta only calls public HTTPS URLs: set N8N_WEBHOOK_URL if n8n runs behind a proxy.',

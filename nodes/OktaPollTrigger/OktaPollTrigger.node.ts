@@ -9,6 +9,7 @@ import type {
 
 import { AUTHENTICATION_PROPERTY, OKTA_CREDENTIALS } from '../events/authentication';
 import { checkedLogFilter, chosenEventTypes, eventsProperty } from '../events/eventChoice';
+import { CATCH_UP_DAYS_OPTION } from '../events/nodeProperties';
 import { RETENTION_DAYS, pollEvents } from '../events/pollLog';
 import type { Subscription } from '../events/subscription';
 
@@ -55,14 +56,7 @@ export class OktaPollTrigger implements INodeType {
 				placeholder: 'Add option',
 				default: {},
 				options: [
-					{
-						displayName: 'Catch Up (Days)',
-						name: 'catchUpDays',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: RETENTION_DAYS },
-						default: RETENTION_DAYS,
-						description: `At the first poll after the first publish, also emit the events of this many days before (Okta keeps ${RETENTION_DAYS}). Without it, only events published after the workflow was published are emitted. Later polls always continue where the previous one stopped.`,
-					},
+					CATCH_UP_DAYS_OPTION,
 					{
 						displayName: 'System Log Filter',
 						name: 'logFilter',

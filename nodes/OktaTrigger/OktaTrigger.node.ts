@@ -13,6 +13,7 @@ import type {
 import { AUTHENTICATION_PROPERTY, OKTA_CREDENTIALS } from '../events/authentication';
 import { chosenEventTypes, eventsProperty, hookFilterOf } from '../events/eventChoice';
 import { eventHookMethods, receiveDelivery } from '../events/eventHookTrigger';
+import { EVENT_HOOK_WEBHOOKS, recoverMissedEventsProperty } from '../events/nodeProperties';
 import { findEventType } from '../events/eventTypeCatalog';
 import type { Subscription } from '../events/subscription';
 import { TRIGGER_PANEL_TEXTS } from './triggerPanel';
@@ -47,29 +48,11 @@ export class OktaTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: OKTA_CREDENTIALS,
-		webhooks: [
-			// Okta verifies the URL with a GET before it sends events by POST to the same path.
-			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
-			// n8n answers 200 once it has created the execution, or an error: Okta then sends again.
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				responseData: 'noData',
-				path: 'webhook',
-			},
-		],
+		webhooks: EVENT_HOOK_WEBHOOKS,
 		properties: [
 			AUTHENTICATION_PROPERTY,
 			eventsProperty('eventHook'),
-			{
-				displayName: 'Recover Missed Events',
-				name: 'recoverMissedEvents',
-				type: 'boolean',
-				default: true,
-				description:
-					"Whether to also run the events Okta could not deliver (n8n was down longer than Okta's one retry, an error, a timeout), read from Okta's System Log at the next delivery, at most once a minute. Needs okta.logs.read (OAuth2) or an admin who may read the System Log. Not with Filters: the System Log cannot apply them.",
-			},
+			recoverMissedEventsProperty(' Not with Filters: the System Log cannot apply them.'),
 			{
 				displayName: 'Filters',
 				name: 'filters',
