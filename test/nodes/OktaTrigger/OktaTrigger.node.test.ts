@@ -360,6 +360,31 @@ describe('with Okta (the sandbox) and n8n', () => {
 		expect(after.events.filter ?? null).toBeNull();
 	});
 
+	it("publishes nothing when Okta refuses the Filters (the feature is off), in Okta's words and with what to do", async () => {
+		sandbox.setEventHookFilters(false);
+		try {
+			const error = await failure(
+				published({
+					events: [CREATE, GROUP_ADD],
+					filters: { condition: [{ event: GROUP_ADD, expression: 'true' }] },
+				}),
+			);
+			const refusal = sandbox.requests.find(
+				(request) => request.op === 'create' && request.status === 400,
+			);
+			expect(refusal).toBeDefined();
+			const okta = (refusal!.response as { errorCauses: Array<{ errorSummary: string }> })
+				.errorCauses[0].errorSummary;
+			expect(`${error.message} ${(error as { description?: string }).description}`).toContain(okta);
+			expect((error as { description?: string }).description).toMatch(
+				/Early Access feature "Event hook filtering".*remove the node's Filters/,
+			);
+			expect(sandbox.hooks()).toEqual([]);
+		} finally {
+			sandbox.setEventHookFilters(true);
+		}
+	});
+
 	it('refuses, before calling Okta, a filter for a type not chosen and a type Okta does not allow in hooks', async () => {
 		const credential = new CredentialStore().save('oktaEventHookApi', {
 			url: sandbox.url,
