@@ -2,15 +2,23 @@
  * Both triggers in n8n's editor, driven by a real browser (playwright-core + Debian's Chromium):
  * log in, search "Okta" in the node panel, the event-hook trigger's settings and credential form,
  * the polling trigger's settings and its Authentication choice, the event-hook trigger's panel
- * with its instructions, and the imported example with its pinned data. Screenshots go to
+ * with its instructions, and the imported example with its pinned data; then the Okta Trigger's
+ * Event Types (Okta's catalog, searched by id) and the imported user welcome example (the Okta
+ * Trigger's panel, its chosen type, its pinned event). Screenshots go to
  * test-results/screenshots/; with UPDATE_SCREENSHOTS=1 to docs/screenshots/ (committed: they
  * document the nodes), so that CI leaves the tree clean.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { TriggerPanelDefinition } from 'n8n-workflow';
 import { importExampleWorkflow } from '../../devkit/n8n/devWorkflows';
-import { EXAMPLE_WORKFLOW_FILE } from '../../devkit/n8n/exampleWorkflow';
+import {
+	EXAMPLE_WORKFLOW_FILE,
+	USER_CREATED_EVENT,
+	USER_WELCOME,
+	readExample,
+} from '../../devkit/n8n/exampleWorkflow';
 import { DEFAULT_OWNER } from '../../devkit/n8n/http';
 import { REPO_ROOT, startN8n, type N8nInstance } from '../../devkit/n8n/runtime';
 import { INSTALL_TIMEOUT_MS } from '../../devkit/n8n/stack';
@@ -18,9 +26,12 @@ import { TRIGGER_NODE_NAME, findTriggerType, triggerWorkflow } from '../../devki
 import { getTestPki } from '../../devkit/okta-sandbox/pki';
 import { findOnPath } from '../../devkit/executables';
 import { AUTHENTICATION_PROPERTY } from '../../nodes/events/authentication';
+import { eventTypeOptions } from '../../nodes/events/eventTypeCatalog';
 import { OktaMfaPreregistrationPollTrigger } from '../../nodes/OktaMfaPreregistrationPollTrigger/OktaMfaPreregistrationPollTrigger.node';
 import { OktaMfaPreregistrationTrigger } from '../../nodes/OktaMfaPreregistrationTrigger/OktaMfaPreregistrationTrigger.node';
 import { TRIGGER_PANEL_TEXTS } from '../../nodes/OktaMfaPreregistrationTrigger/triggerPanel';
+import { OktaTrigger } from '../../nodes/OktaTrigger/OktaTrigger.node';
+import { TRIGGER_PANEL_TEXTS as OKTA_TRIGGER_PANEL_TEXTS } from '../../nodes/OktaTrigger/triggerPanel';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? findOnPath('chromium');
 const SHOTS = process.env.UPDATE_SCREENSHOTS
@@ -35,6 +46,10 @@ const CATCH_UP_OPTION = (
 	}>
 )[0].displayName;
 const AUTHENTICATION_CHOICES = AUTHENTICATION_PROPERTY.options!.map((o) => o.name);
+const OKTA_TRIGGER = new OktaTrigger().description;
+const EVENT_HOOK_TYPES = eventTypeOptions('eventHook');
+/** How the Event Types list names "user created": Okta's catalog name and the id. */
+const USER_CREATED_OPTION = EVENT_HOOK_TYPES.find((o) => o.value === USER_CREATED_EVENT)!.name;
 
 let n8n: N8nInstance;
 let browser: Browser;
@@ -279,5 +294,50 @@ describeIfChromium('both triggers in the n8n editor', () => {
 		])
 			expect(text).toContain(value);
 		await shot('08-example-pinned-data');
+	});
+	test("the Okta Trigger's Event Types: Okta's catalog, searchable by id", async () => {
+		await openNewWorkflowWith(OKTA_TRIGGER.displayName);
+		expect(await ndvText()).toContain('Event Types');
+		const events = page.locator('[data-test-id="parameter-input-events"]').first();
+		await events.click();
+		// Every event-hook-eligible type of the catalog is offered (the list is long: by count).
+		const offered = page.locator('.el-select-dropdown__item:visible');
+		await offered.first().waitFor();
+		await page.keyboard.type(USER_CREATED_EVENT);
+		await offered.filter({ hasText: USER_CREATED_OPTION }).first().waitFor();
+		await page.waitForTimeout(500);
+		const found = (await offered.allInnerTexts()).map((text) => text.trim()).filter(Boolean);
+		expect(found).toContain(USER_CREATED_OPTION);
+		expect(found.every((text) => text.includes(USER_CREATED_EVENT))).toBe(true);
+		await shot('09-okta-trigger-event-types');
+		await offered.filter({ hasText: USER_CREATED_OPTION }).first().click();
+		await page.keyboard.press('Escape');
+		await page.waitForTimeout(500);
+		expect(await ndvText()).toContain(USER_CREATED_OPTION);
+	});
+
+	test("the imported user welcome example: the Okta Trigger's panel, its chosen type, its pinned event", async () => {
+		const { pinned } = readExample(USER_WELCOME);
+		const imported = await importExampleWorkflow(n8n.http, undefined, USER_WELCOME);
+		await openFirstNode(imported.id);
+		const { header, activationHint } =
+			OKTA_TRIGGER_PANEL_TEXTS.triggerPanel as TriggerPanelDefinition;
+		await page.locator('[data-test-id="trigger-header"]', { hasText: header }).waitFor();
+		await page.getByText('When will this node trigger my flow?').first().click();
+		await page.waitForTimeout(500);
+		expect(await ndvText()).toContain(shown(activationHint as string));
+		expect(await ndvText()).toContain(USER_CREATED_OPTION);
+		const output = page.locator('[data-test-id="output-panel"]').first();
+		await output.getByText('JSON', { exact: true }).click();
+		await page.waitForTimeout(500);
+		const text = (await output.innerText()).replace(/\s+/g, ' ');
+		expect(text).toMatch(/This data is pinned/);
+		for (const value of [
+			pinned.eventType,
+			pinned.oktaUser.alternateId,
+			pinned.oktaUser.displayName,
+		])
+			expect(text).toContain(value);
+		await shot('10-okta-trigger-panel-welcome-example');
 	});
 });

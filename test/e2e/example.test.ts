@@ -1,11 +1,14 @@
 /**
- * examples/yubikey-shipment.workflow.json in a real n8n 2.41.1: imported as the editor's "Import
- * from File" saves it, its pinned event is there, and a manual run with the pinned data maps the
- * card's fields (Okta's catalog keys) and sends the shipment request, here to a local placeholder
- * server instead of the file's placeholder address. The e2e stack loads the package from
- * N8N_CUSTOM_EXTENSIONS, where the trigger's type is `CUSTOM.…`: exampleFor() renames it.
- * Both ways the README gives are taken: the editor's import (saved through n8n's REST API, as
- * the editor does) and `n8n import:workflow`.
+ * The examples in a real n8n (N8N_TEST_VERSION, default 2.41.1):
+ * - examples/yubikey-shipment.workflow.json: imported as the editor's "Import from File" saves
+ *   it, its pinned event is there, and a manual run with the pinned data maps the card's fields
+ *   (Okta's catalog keys) and sends the shipment request, here to a local placeholder server
+ *   instead of the file's placeholder address;
+ * - examples/okta-user-welcome.workflow.json: the same import, and a manual run with its pinned
+ *   "user created" event composes the welcome message n8n's own expressions make of it.
+ * The e2e stack loads the package from N8N_CUSTOM_EXTENSIONS, where a trigger's type is
+ * `CUSTOM.…`: exampleFor() renames it. Both ways the README gives are taken: the editor's import
+ * (saved through n8n's REST API, as the editor does) and `n8n import:workflow`.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,7 +19,12 @@ import {
 	EXAMPLE_WORKFLOW_FILE,
 	HTTP_NODE_NAME,
 	INSTALLED_TRIGGER_TYPE,
+	USER_WELCOME,
+	WELCOME_FIELDS,
+	WELCOME_NODE,
 	exampleFor,
+	installedTriggerType,
+	readExample,
 } from '../../devkit/n8n/exampleWorkflow';
 import {
 	INSTALL_TIMEOUT_MS,
@@ -27,7 +35,7 @@ import {
 	waitForExecutions,
 	type Stack,
 } from '../../devkit/n8n/stack';
-import { SHIPMENT_NODE } from '../../devkit/n8n/workflows';
+import { SHIPMENT_NODE, findTriggerType } from '../../devkit/n8n/workflows';
 import { REPO_ROOT, ensureN8nInstalled, stageBuiltPackage } from '../../devkit/n8n/runtime';
 
 interface Received {
@@ -174,4 +182,71 @@ test('imported with `n8n import:workflow`: the same', async () => {
 	expect(stored.id).toBe(file.id);
 	expect(stored.pinData[TRIGGER_NODE_NAME]).toEqual([{ json: pinned }]);
 	await runWithPinnedData(stored.id);
+});
+
+describe('okta-user-welcome.workflow.json', () => {
+	const welcome = readExample(USER_WELCOME);
+	const triggerName = USER_WELCOME.trigger.nodeName;
+
+	async function welcomeHere(name: string) {
+		const trigger = await findTriggerType(stack.http, USER_WELCOME.trigger.type);
+		return { ...exampleFor(welcome.workflow, { triggerType: trigger.name }), name };
+	}
+
+	/** The message as n8n's expressions make it: each `{{ $json.path }}` read from the pinned item. */
+	const expectedMessage = () =>
+		Object.fromEntries(
+			WELCOME_FIELDS.map(([field, value]) => [
+				field,
+				value
+					.replace(/^=/, '')
+					.replace(/\{\{ \$json\.([\w.]+) \}\}/g, (_, path: string) =>
+						String(path.split('.').reduce((o: any, key) => o?.[key], welcome.pinned)),
+					),
+			]),
+		);
+
+	/** "Execute workflow" with the pinned "user created" event: the welcome message for that user. */
+	async function runWelcome(workflowId: string) {
+		const run = await stack.http.runFromTrigger(workflowId, triggerName);
+		expect(run).toEqual({ executionId: expect.any(String) });
+		const [execution] = await waitForExecutions(stack, workflowId, 1);
+		expect(execution).toMatchObject({ mode: 'manual', status: 'success' });
+		expect(stack.sandbox.hooks()).toEqual([]);
+		const { oktaUser } = welcome.pinned;
+		const message = expectedMessage();
+		expect(message.to).toBe(oktaUser.alternateId);
+		expect(message.subject).toContain(oktaUser.displayName);
+		expect(message.text).toContain(oktaUser.displayName);
+		expect(nodeItems(execution, WELCOME_NODE.name)).toEqual([message]);
+	}
+
+	test('the file names the Okta Trigger as installed from the community package', () => {
+		expect(welcome.workflow.nodes.find((n: any) => n.name === triggerName)!.type).toBe(
+			installedTriggerType(USER_WELCOME),
+		);
+	});
+
+	test('imported as the editor saves it: the pinned event is there, and a run composes the welcome message', async () => {
+		// The editor imports a file into the workflow it has open, which keeps its own id.
+		const { id: fileId, ...imported } = await welcomeHere('welcome (editor)');
+		expect(fileId).toMatch(/^[A-Za-z0-9]{16}$/);
+		const created = await stack.http.rest('POST', '/workflows', imported);
+		const stored = await stack.http.rest('GET', `/workflows/${created.id}`);
+		expect(stored.pinData[triggerName]).toEqual([{ json: welcome.pinned }]);
+		expect(stored.nodes.map((n: any) => n.type)).toEqual([
+			expect.stringMatching(/\.oktaTrigger$/),
+			'n8n-nodes-base.set',
+		]);
+		expect(stored.nodes[0].parameters.events).toEqual(USER_WELCOME.trigger.parameters.events);
+		await runWelcome(created.id);
+	});
+
+	test('imported with `n8n import:workflow`: the same', async () => {
+		importWithCli(await welcomeHere('welcome (cli)'));
+		const stored = await workflowNamed('welcome (cli)');
+		expect(stored.id).toBe(welcome.workflow.id);
+		expect(stored.pinData[triggerName]).toEqual([{ json: welcome.pinned }]);
+		await runWelcome(stored.id);
+	});
 });
