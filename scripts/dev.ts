@@ -4,7 +4,8 @@
  * Builds the package, starts the sandbox (https://localhost:8443 unless busy) and n8n
  * (https://localhost:5678 unless busy; user folder .cache/n8n-dev-home, kept between runs), and
  * sets up (devkit/n8n/devWorkflows.ts) the owner, both Okta credentials, a published workflow per
- * trigger and the example workflow. `tsc --watch` rebuilds dist/ on change; n8n loads nodes at
+ * trigger (the Okta Trigger pair on user.lifecycle.create and group.user_membership.add) and both
+ * example workflows. `tsc --watch` rebuilds dist/ on change; n8n loads nodes at
  * start, so restart `npm run dev` to pick up a change. Ctrl-C stops all.
  *
  * `npm run dev -- event` (in another terminal): one MFA preregistration event, delivered to the
@@ -17,7 +18,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEV_HOME, removeDevSession, sendDevEvent, writeDevSession } from '../devkit/n8n/devEvent';
-import { DEV_NAMES, setUpDevWorkflows } from '../devkit/n8n/devWorkflows';
+import { DEV_EVENT_TYPES, DEV_NAMES, setUpDevWorkflows } from '../devkit/n8n/devWorkflows';
 import { DEFAULT_OWNER } from '../devkit/n8n/http';
 import {
 	REPO_ROOT,
@@ -125,13 +126,18 @@ Log in:      ${n8n.baseUrl}  ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}
              (the browser must trust the test CA ${pki.caCertPath}, or accept the warning)
 Workflows:   ${open(workflows.eventHook)}  ${published.eventHook}
              ${open(workflows.poll)}  ${published.poll}, polls every minute
+             ${open(workflows.oktaTrigger)}  ${published.oktaTrigger}
+             ${open(workflows.oktaPoll)}  ${published.oktaPoll}, polls every minute
              ${open(workflows.example)}  imported, with pinned data
+             ${open(workflows.welcomeExample)}  imported, with pinned data
 Credentials: "${DEV_NAMES.apiToken}" (token ${sandbox.token})
              "${DEV_NAMES.oauth}" (client ${credentials.oauth.clientId}, scopes ${credentials.oauth.scopes.join(' ')}, admin role)
 Okta:        ${sandbox.url}  hooks: ${hooks.join(', ') || 'none'}
 
 Make an MFA preregistration event (delivered to the hooks and in the System Log), in another terminal:
   npm run dev -- event
+Events of the Okta Trigger pair's types (${DEV_EVENT_TYPES.join(', ')}):
+  npm run sandbox -- emit --url ${sandbox.url} --event-type ${DEV_EVENT_TYPES.join(',')}
 Okta's event hook Preview, after "Listen for test event" in the editor:
   npm run sandbox -- preview --url ${sandbox.url}
 n8n's log: ${n8n.logFile}

@@ -1,18 +1,28 @@
 /**
  * What `npm run dev` puts into n8n: both Okta credentials (an API token, and a service app it
- * registers in the sandbox), a published workflow per trigger, and the example workflow imported
- * with its pinned data. Names are fixed so the next run finds and replaces them (the sandbox, and
+ * registers in the sandbox), a published workflow per trigger (the Okta Trigger pair on
+ * user.lifecycle.create and group.user_membership.add), and both example workflows imported with
+ * their pinned data. Names are fixed so the next run finds and replaces them (the sandbox, and
  * with it the token, the app and maybe the port, is new on every run).
  */
 import * as fs from 'node:fs';
 import { DEFAULT_APP_SCOPES, makeKeyPair, serviceApp } from '../okta-sandbox/serviceApp';
 import type { OktaSandbox } from '../okta-sandbox';
-import { EXAMPLE_WORKFLOW_FILE, exampleFor } from './exampleWorkflow';
+import {
+	EXAMPLE_WORKFLOW_FILE,
+	OKTA_TRIGGER_NAME,
+	USER_CREATED_EVENT,
+	USER_WELCOME,
+	YUBIKEY_SHIPMENT,
+	exampleFor,
+	readExample,
+	type ExampleSpec,
+} from './exampleWorkflow';
 import { waitFor, type N8nHttp } from './http';
 import {
 	CREDENTIAL_TYPE,
+	NO_OP_NODE,
 	SHIPMENT_NODE,
-	TRIGGER_NODE_NAME,
 	createOktaCredential,
 	findTriggerType,
 	triggerWorkflow,
@@ -20,6 +30,9 @@ import {
 
 export const POLL_TRIGGER_NAME = 'oktaMfaPreregistrationPollTrigger';
 export const OAUTH_CREDENTIAL_TYPE = 'oktaEventHookOAuth2Api';
+export const OKTA_POLL_TRIGGER_NAME = 'oktaPollTrigger';
+/** The event types of the dev workflows of the Okta Trigger and the Okta Polling Trigger. */
+export const DEV_EVENT_TYPES = [USER_CREATED_EVENT, 'group.user_membership.add'];
 
 export const DEV_NAMES = {
 	apiToken: 'Okta sandbox (API token)',
@@ -28,15 +41,25 @@ export const DEV_NAMES = {
 	pollWorkflow: 'YubiKey shipment: Okta System Log polling',
 	/** The example file's own name. */
 	example: (JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW_FILE, 'utf8')) as { name: string }).name,
+	oktaTriggerWorkflow: 'Okta events: Okta Trigger (event hook)',
+	oktaPollWorkflow: 'Okta events: Okta Polling Trigger (System Log)',
+	welcomeExample: readExample(USER_WELCOME).workflow.name,
 };
 
 type Ref = { id: string; name: string };
 
 export interface DevSetup {
 	credentials: { apiToken: Ref; oauth: Ref & { clientId: string; scopes: string[] } };
-	workflows: { eventHook: Ref; poll: Ref; example: Ref };
+	workflows: {
+		eventHook: Ref;
+		poll: Ref;
+		example: Ref;
+		oktaTrigger: Ref;
+		oktaPoll: Ref;
+		welcomeExample: Ref;
+	};
 	/** The publication status of each published workflow, as n8n reports it. */
-	published: { eventHook: string; poll: string };
+	published: { eventHook: string; poll: string; oktaTrigger: string; oktaPoll: string };
 }
 
 /** Unpublishes and deletes the previous run's workflows and credentials (by their names). */
@@ -137,37 +160,95 @@ async function createPollWorkflow(http: N8nHttp, credential: Ref) {
 	return await http.createWorkflow(body(workflow));
 }
 
+/** Okta Trigger → No Operation on DEV_EVENT_TYPES, on Okta's event hook, with the API token. */
+async function createOktaTriggerWorkflow(http: N8nHttp, credential: Ref) {
+	const trigger = await findTriggerType(http, OKTA_TRIGGER_NAME);
+	return await http.createWorkflow(
+		body(
+			triggerWorkflow({
+				name: DEV_NAMES.oktaTriggerWorkflow,
+				triggerType: trigger.name,
+				triggerVersion: trigger.version,
+				triggerName: trigger.description.defaults.name,
+				credential,
+				triggerParameters: { events: DEV_EVENT_TYPES },
+				downstream: [NO_OP_NODE],
+			}),
+		),
+	);
+}
+
+/** Okta Polling Trigger (every minute) → No Operation on DEV_EVENT_TYPES, with the service app. */
+async function createOktaPollWorkflow(http: N8nHttp, credential: Ref) {
+	const trigger = await findTriggerType(http, OKTA_POLL_TRIGGER_NAME);
+	const workflow = triggerWorkflow({
+		name: DEV_NAMES.oktaPollWorkflow,
+		triggerType: trigger.name,
+		triggerVersion: trigger.version,
+		triggerName: trigger.description.defaults.name,
+		credential,
+		credentialType: OAUTH_CREDENTIAL_TYPE,
+		triggerParameters: {
+			authentication: 'oAuth2',
+			events: DEV_EVENT_TYPES,
+			pollTimes: { item: [{ mode: 'everyMinute' }] },
+			options: {},
+		},
+		downstream: [NO_OP_NODE],
+	});
+	// Only webhook nodes have a webhook id.
+	delete workflow.nodes[0].webhookId;
+	return await http.createWorkflow(body(workflow));
+}
+
 /**
- * examples/yubikey-shipment.workflow.json as "Import from File…" brings it in (pinned data
- * included, which n8n's public API does not take), its trigger given the credential if any.
+ * An example of examples/ (the YubiKey shipment unless another is given) as "Import from File…"
+ * brings it in (pinned data included, which n8n's public API does not take), its trigger given the
+ * API token credential if any.
  */
-export async function importExampleWorkflow(http: N8nHttp, credential?: Ref): Promise<Ref> {
-	const trigger = await findTriggerType(http);
-	const file = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW_FILE, 'utf8'));
+export async function importExampleWorkflow(
+	http: N8nHttp,
+	credential?: Ref,
+	spec: ExampleSpec = YUBIKEY_SHIPMENT,
+): Promise<Ref> {
+	const trigger = await findTriggerType(http, spec.trigger.type);
+	const file = readExample(spec).workflow;
 	// The editor imports a file into the workflow it has open, which keeps its own id.
 	// eslint-disable-next-line @typescript-eslint/no-unused-vars
 	const { id, ...workflow } = exampleFor(file, { triggerType: trigger.name });
-	const node = workflow.nodes.find((n) => n.name === TRIGGER_NODE_NAME)!;
+	const node = workflow.nodes.find((n) => n.name === spec.trigger.nodeName)!;
 	if (credential)
 		node.credentials = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
 	return await http.rest<Ref>('POST', '/workflows', workflow);
 }
 
-/** Replaces the previous run's items, creates the credentials and workflows, publishes two. */
+/** Replaces the previous run's items, creates the credentials and workflows, publishes four. */
 export async function setUpDevWorkflows(http: N8nHttp, sandbox: OktaSandbox): Promise<DevSetup> {
 	await removeDevItems(http);
 	const credentials = await createDevCredentials(http, sandbox);
 	const eventHook = await createEventHookWorkflow(http, credentials.apiToken);
 	const poll = await createPollWorkflow(http, credentials.oauth);
+	const oktaTrigger = await createOktaTriggerWorkflow(http, credentials.apiToken);
+	const oktaPoll = await createOktaPollWorkflow(http, credentials.oauth);
 	const example = await importExampleWorkflow(http, credentials.apiToken);
+	const welcomeExample = await importExampleWorkflow(http, credentials.apiToken, USER_WELCOME);
 	const published = {
 		eventHook: await publish(http, eventHook.id),
 		poll: await publish(http, poll.id),
+		oktaTrigger: await publish(http, oktaTrigger.id),
+		oktaPoll: await publish(http, oktaPoll.id),
 	};
 	const ref = (w: Ref): Ref => ({ id: w.id, name: w.name });
 	return {
 		credentials,
-		workflows: { eventHook: ref(eventHook), poll: ref(poll), example: ref(example) },
+		workflows: {
+			eventHook: ref(eventHook),
+			poll: ref(poll),
+			example: ref(example),
+			oktaTrigger: ref(oktaTrigger),
+			oktaPoll: ref(oktaPoll),
+			welcomeExample: ref(welcomeExample),
+		},
 		published,
 	};
 }
