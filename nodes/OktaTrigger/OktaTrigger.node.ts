@@ -52,7 +52,7 @@ export class OktaTrigger implements INodeType {
 		properties: [
 			AUTHENTICATION_PROPERTY,
 			eventsProperty('eventHook'),
-			recoverMissedEventsProperty(' Not with Filters: the System Log cannot apply them.'),
+			recoverMissedEventsProperty('. Not with Filters: the System Log cannot apply them'),
 			{
 				displayName: 'Filters',
 				name: 'filters',

@@ -19,14 +19,14 @@ export const EVENT_HOOK_WEBHOOKS: IWebhookDescription[] = [
 	},
 ];
 
-/** *Recover Missed Events* (on by default); `more` adds to its description. */
+/** *Recover Missed Events* (on by default); `more` adds sentences to its description (". …", no final period). */
 export function recoverMissedEventsProperty(more = ''): INodeProperties {
 	return {
 		displayName: 'Recover Missed Events',
 		name: 'recoverMissedEvents',
 		type: 'boolean',
 		default: true,
-		description: `Whether to also run the events Okta could not deliver (n8n was down longer than Okta's one retry, an error, a timeout), read from Okta's System Log at the next delivery, at most once a minute. Needs okta.logs.read (OAuth2) or an admin who may read the System Log.${more}`,
+		description: `Whether to also run the events Okta could not deliver (n8n was down longer than Okta's one retry, an error, a timeout), read from Okta's System Log at the next delivery, at most once a minute. Needs okta.logs.read (OAuth2) or an admin who may read the System Log${more}.`,
 	};
 }
 
