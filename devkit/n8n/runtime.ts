@@ -166,8 +166,12 @@ export function ensureN8nInstalled(
 			env,
 			log,
 		);
-		// 3. sqlite3's native binding, built for Node 24.
-		step('sqlite3 for Node 24', 'npm', ['rebuild', 'sqlite3'], env, log);
+		// 3. sqlite3's native binding, built for Node 24 (once per sqlite3 version: see sqliteBinding).
+		sqliteBinding(
+			RUNTIME_DIR,
+			() => step('sqlite3 for Node 24', 'npm', ['rebuild', 'sqlite3'], env, log),
+			log,
+		);
 		fs.writeFileSync(
 			MARKER,
 			JSON.stringify(
@@ -180,6 +184,48 @@ export function ensureN8nInstalled(
 		return paths;
 	} finally {
 		fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+	}
+}
+
+/**
+ * sqlite3's binding for Node 24 is compiled from source here (minutes of CPU). n8n releases that
+ * pin the same sqlite3 share one build, kept in .cache/sqlite3-<version>-node<24.x>; a second
+ * install at the same time waits for the first one's build and copies it.
+ */
+export function sqliteBinding(
+	installRoot: string,
+	rebuild: () => void,
+	log: (line: string) => void,
+): void {
+	const sqlite3 = path.join(installRoot, 'node_modules', 'sqlite3');
+	const version = JSON.parse(fs.readFileSync(path.join(sqlite3, 'package.json'), 'utf8')).version;
+	const shared = path.join(CACHE_DIR, `sqlite3-${version}-node${NODE24_VERSION}`);
+	const binding = path.join('build', 'Release', 'node_sqlite3.node');
+	const lock = `${shared}.lock`;
+	fs.mkdirSync(CACHE_DIR, { recursive: true });
+	for (let waited = 0; ; waited += 2000) {
+		try {
+			fs.mkdirSync(lock);
+			break;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			// Held by another install building it; a lock older than any build is a crashed one's.
+			if (waited > 20 * 60 * 1000) fs.rmSync(lock, { recursive: true, force: true });
+			else sleepSync(2000);
+		}
+	}
+	try {
+		if (fs.existsSync(path.join(shared, 'node_sqlite3.node'))) {
+			fs.mkdirSync(path.dirname(path.join(sqlite3, binding)), { recursive: true });
+			fs.copyFileSync(path.join(shared, 'node_sqlite3.node'), path.join(sqlite3, binding));
+			log(`[n8n-runtime] sqlite3 ${version} for Node 24: the build in ${shared}`);
+			return;
+		}
+		rebuild();
+		fs.mkdirSync(shared, { recursive: true });
+		fs.copyFileSync(path.join(sqlite3, binding), path.join(shared, 'node_sqlite3.node'));
+	} finally {
+		fs.rmSync(lock, { recursive: true, force: true });
 	}
 }
 
