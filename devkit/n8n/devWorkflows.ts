@@ -23,6 +23,7 @@ import {
 	CREDENTIAL_TYPE,
 	NO_OP_NODE,
 	SHIPMENT_NODE,
+	TRIGGER_NAME,
 	createOktaCredential,
 	findTriggerType,
 	triggerWorkflow,
@@ -122,82 +123,38 @@ function body(workflow: ReturnType<typeof triggerWorkflow>) {
 	return rest;
 }
 
-/** trigger → "Prepare YubiKey shipment", on Okta's event hook, with the API token. */
-async function createEventHookWorkflow(http: N8nHttp, credential: Ref) {
-	const trigger = await findTriggerType(http);
-	return await http.createWorkflow(
-		body(
-			triggerWorkflow({
-				name: DEV_NAMES.eventHookWorkflow,
-				triggerType: trigger.name,
-				triggerVersion: trigger.version,
-				credential,
-				downstream: [SHIPMENT_NODE],
-			}),
-		),
-	);
+interface DevWorkflow {
+	name: string;
+	/** The trigger's node name (`oktaTrigger`, …). */
+	node: string;
+	credential: Ref;
+	/** The service app credential instead of the API token. */
+	oauth?: boolean;
+	/** A polling trigger, every minute. */
+	polling?: boolean;
+	parameters?: Record<string, unknown>;
+	downstream: Record<string, unknown>;
 }
 
-/** polling trigger (every minute) → "Prepare YubiKey shipment", with the service app. */
-async function createPollWorkflow(http: N8nHttp, credential: Ref) {
-	const trigger = await findTriggerType(http, POLL_TRIGGER_NAME);
+/** One of the dev workflows: a trigger → one node, with the API token or the service app. */
+async function createDevWorkflow(http: N8nHttp, spec: DevWorkflow) {
+	const trigger = await findTriggerType(http, spec.node);
 	const workflow = triggerWorkflow({
-		name: DEV_NAMES.pollWorkflow,
+		name: spec.name,
 		triggerType: trigger.name,
 		triggerVersion: trigger.version,
 		triggerName: trigger.description.defaults.name,
-		credential,
-		credentialType: OAUTH_CREDENTIAL_TYPE,
+		credential: spec.credential,
+		credentialType: spec.oauth ? OAUTH_CREDENTIAL_TYPE : undefined,
 		triggerParameters: {
-			authentication: 'oAuth2',
-			pollTimes: { item: [{ mode: 'everyMinute' }] },
-			options: {},
+			...(spec.oauth ? { authentication: 'oAuth2' } : {}),
+			...spec.parameters,
+			...(spec.polling ? { pollTimes: { item: [{ mode: 'everyMinute' }] }, options: {} } : {}),
 		},
-		downstream: [SHIPMENT_NODE],
+		downstream: [spec.downstream],
 	});
 	// Only webhook nodes have a webhook id.
-	delete workflow.nodes[0].webhookId;
-	return await http.createWorkflow(body(workflow));
-}
-
-/** Okta Trigger → No Operation on DEV_EVENT_TYPES, on Okta's event hook, with the API token. */
-async function createOktaTriggerWorkflow(http: N8nHttp, credential: Ref) {
-	const trigger = await findTriggerType(http, OKTA_TRIGGER_NAME);
-	return await http.createWorkflow(
-		body(
-			triggerWorkflow({
-				name: DEV_NAMES.oktaTriggerWorkflow,
-				triggerType: trigger.name,
-				triggerVersion: trigger.version,
-				triggerName: trigger.description.defaults.name,
-				credential,
-				triggerParameters: { events: DEV_EVENT_TYPES },
-				downstream: [NO_OP_NODE],
-			}),
-		),
-	);
-}
-
-/** Okta Polling Trigger (every minute) → No Operation on DEV_EVENT_TYPES, with the service app. */
-async function createOktaPollWorkflow(http: N8nHttp, credential: Ref) {
-	const trigger = await findTriggerType(http, OKTA_POLL_TRIGGER_NAME);
-	const workflow = triggerWorkflow({
-		name: DEV_NAMES.oktaPollWorkflow,
-		triggerType: trigger.name,
-		triggerVersion: trigger.version,
-		triggerName: trigger.description.defaults.name,
-		credential,
-		credentialType: OAUTH_CREDENTIAL_TYPE,
-		triggerParameters: {
-			authentication: 'oAuth2',
-			events: DEV_EVENT_TYPES,
-			pollTimes: { item: [{ mode: 'everyMinute' }] },
-			options: {},
-		},
-		downstream: [NO_OP_NODE],
-	});
-	// Only webhook nodes have a webhook id.
-	delete workflow.nodes[0].webhookId;
+	if (spec.polling) delete workflow.nodes[0].webhookId;
 	return await http.createWorkflow(body(workflow));
 }
 
@@ -226,10 +183,39 @@ export async function importExampleWorkflow(
 export async function setUpDevWorkflows(http: N8nHttp, sandbox: OktaSandbox): Promise<DevSetup> {
 	await removeDevItems(http);
 	const credentials = await createDevCredentials(http, sandbox);
-	const eventHook = await createEventHookWorkflow(http, credentials.apiToken);
-	const poll = await createPollWorkflow(http, credentials.oauth);
-	const oktaTrigger = await createOktaTriggerWorkflow(http, credentials.apiToken);
-	const oktaPoll = await createOktaPollWorkflow(http, credentials.oauth);
+	const { apiToken, oauth } = credentials;
+	// The YubiKey shipment on Okta's event hook (API token) and on the System Log (service app).
+	const eventHook = await createDevWorkflow(http, {
+		name: DEV_NAMES.eventHookWorkflow,
+		node: TRIGGER_NAME,
+		credential: apiToken,
+		downstream: SHIPMENT_NODE,
+	});
+	const poll = await createDevWorkflow(http, {
+		name: DEV_NAMES.pollWorkflow,
+		node: POLL_TRIGGER_NAME,
+		credential: oauth,
+		oauth: true,
+		polling: true,
+		downstream: SHIPMENT_NODE,
+	});
+	// The Okta Trigger pair on DEV_EVENT_TYPES → No Operation.
+	const oktaTrigger = await createDevWorkflow(http, {
+		name: DEV_NAMES.oktaTriggerWorkflow,
+		node: OKTA_TRIGGER_NAME,
+		credential: apiToken,
+		parameters: { events: DEV_EVENT_TYPES },
+		downstream: NO_OP_NODE,
+	});
+	const oktaPoll = await createDevWorkflow(http, {
+		name: DEV_NAMES.oktaPollWorkflow,
+		node: OKTA_POLL_TRIGGER_NAME,
+		credential: oauth,
+		oauth: true,
+		polling: true,
+		parameters: { events: DEV_EVENT_TYPES },
+		downstream: NO_OP_NODE,
+	});
 	const example = await importExampleWorkflow(http, credentials.apiToken);
 	const welcomeExample = await importExampleWorkflow(http, credentials.apiToken, USER_WELCOME);
 	const published = {
