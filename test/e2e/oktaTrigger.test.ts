@@ -192,6 +192,73 @@ describe('Okta Trigger with two chosen event types', () => {
 	});
 });
 
+describe("Okta Trigger with Filters (Okta's event hook filters)", () => {
+	const IN_ENGINEERING =
+		"event.target.?[type eq 'UserGroup' && displayName eq 'Engineering'].size() > 0";
+	const parameters = {
+		events: [CREATED, ADDED_TO_GROUP],
+		filters: { condition: [{ event: ADDED_TO_GROUP, expression: IN_ENGINEERING }] },
+	};
+	const groupAdd = (group: string) => ({
+		eventType: ADDED_TO_GROUP,
+		overrides: {
+			target: [
+				{ id: '00u1jane', type: 'User', alternateId: 'jane@example.com', displayName: 'Jane' },
+				{ id: `00g1${group}`, type: 'UserGroup', alternateId: 'unknown', displayName: group },
+			],
+		},
+	});
+	afterAll(() => stack.sandbox.setEventHookFilters(false));
+
+	test("refused by an org without the feature: publication failed in Okta's words, no hook left", async () => {
+		stack.sandbox.setEventHookFilters(false);
+		const workflow = await createWorkflow(
+			'oktaTrigger',
+			'e2e: Okta Trigger, filters off',
+			parameters,
+		);
+		const status = await publishAndSettle(stack, workflow.id, 120_000);
+		expect(status.status).toBe('failed');
+		expect(status.triggers?.[0]?.errorMessage).toMatch(/Early Access feature/);
+		await waitFor(() => (ourHooks(workflow.url).length === 0 ? true : undefined), {
+			timeoutMs: 15_000,
+			what: 'no hook left',
+		});
+		await stack.http.unpublishWorkflow(workflow.id).catch(() => undefined);
+	});
+
+	test('accepted by an org with the feature: only the events the filter lets through run', async () => {
+		stack.sandbox.setEventHookFilters(true);
+		const workflow = await createWorkflow(
+			'oktaTrigger',
+			'e2e: Okta Trigger, filters on',
+			parameters,
+		);
+		expect(await publishAndSettle(stack, workflow.id)).toMatchObject({ status: 'published' });
+		const [hook] = ourHooks(workflow.url);
+		expect(hook.events.filter?.eventFilterMap).toEqual([
+			expect.objectContaining({
+				event: ADDED_TO_GROUP,
+				condition: expect.objectContaining({ expression: IN_ENGINEERING }),
+			}),
+		]);
+		const { events } = await stack.sandbox.emitEvents([
+			groupAdd('Sales'),
+			groupAdd('Engineering'),
+			CREATED,
+		]);
+		const items = await waitForEmitted(workflow.id, 2);
+		await sleep(1000);
+		expect(uuidsOf(await emitted(workflow.id)).sort()).toEqual(
+			uuidsOfEvents(events.slice(1)).sort(),
+		);
+		expect(items.find((item) => item.eventType === ADDED_TO_GROUP)?.group).toMatchObject({
+			displayName: 'Engineering',
+		});
+		await stack.http.unpublishWorkflow(workflow.id);
+	});
+});
+
 describe('Okta Polling Trigger with two chosen event types', () => {
 	test('each new event of either type is emitted once, with one System Log read per poll', async () => {
 		const workflow = await createWorkflow('oktaPollTrigger', 'e2e: Okta Polling Trigger', {
